@@ -1,0 +1,137 @@
+//! GOST R 34.10 curves: parameters, point arithmetic and scalar
+//! multiplication, generic over the limb count (4 for 256-bit curves,
+//! 8 for 512-bit ones).
+
+pub mod id;
+pub(crate) mod mul;
+pub(crate) mod params;
+pub(crate) mod point;
+
+use std::sync::OnceLock;
+
+use crate::field::{Fe, MontField, limbs};
+pub use id::{CurveId, KeySize};
+use id::CurveParams;
+use mul::BaseTable;
+use point::AffinePoint;
+
+/// One curve's domain parameters in ready-to-use form.
+pub(crate) struct Curve<const N: usize> {
+    /// Arithmetic modulo the field prime p.
+    pub fp: MontField<N>,
+    /// Arithmetic modulo the subgroup order q.
+    pub fq: MontField<N>,
+    /// The coefficient a (Montgomery form).
+    pub a: Fe<N>,
+    /// The coefficient b (Montgomery form).
+    pub b: Fe<N>,
+    /// 3b, used by the complete formulas.
+    pub b3: Fe<N>,
+    /// The base point G.
+    pub g: AffinePoint<N>,
+    /// #E / q: 1, or 4 for the two Edwards curves.
+    pub cofactor: u64,
+    /// Fixed-base table for k*G, built on first use.
+    base_table: OnceLock<BaseTable<N>>,
+}
+
+impl<const N: usize> Curve<N> {
+    fn from_raw(raw: &params::RawParams) -> Self {
+        let fp = MontField::new(limbs::from_hex(raw.p));
+        let fq = MontField::new(limbs::from_hex(raw.q));
+        let a = fp.to_mont(&limbs::from_hex(raw.a));
+        let b = fp.to_mont(&limbs::from_hex(raw.b));
+        let b3 = fp.add(&fp.double(&b), &b);
+        let g = AffinePoint {
+            x: fp.to_mont(&limbs::from_hex(raw.gx)),
+            y: fp.to_mont(&limbs::from_hex(raw.gy)),
+        };
+        Curve {
+            fp,
+            fq,
+            a,
+            b,
+            b3,
+            g,
+            cofactor: raw.cofactor,
+            base_table: OnceLock::new(),
+        }
+    }
+
+    /// The subgroup order q.
+    pub(crate) fn q(&self) -> &[u64; N] {
+        self.fq.modulus()
+    }
+
+    /// The fixed-base table of G, shared by all threads.
+    pub(crate) fn base_table(&self) -> &BaseTable<N> {
+        self.base_table.get_or_init(|| BaseTable::new(self))
+    }
+}
+
+/// Either width of curve, for code that dispatches on the key size.
+pub(crate) enum AnyCurve {
+    W4(&'static Curve<4>),
+    W8(&'static Curve<8>),
+}
+
+static CURVES_256: [OnceLock<Curve<4>>; 5] = [const { OnceLock::new() }; 5];
+static CURVES_512: [OnceLock<Curve<8>>; 4] = [const { OnceLock::new() }; 4];
+
+impl CurveId {
+    /// The curve's arithmetic, set up on first use.
+    pub(crate) fn curve(self) -> AnyCurve {
+        use params as P;
+        let (slot256, raw256) = match self.params() {
+            CurveParams::Test256 => (0, &P::TEST_256),
+            CurveParams::CryptoProA => (1, &P::CRYPTOPRO_A),
+            CurveParams::CryptoProB => (2, &P::CRYPTOPRO_B),
+            CurveParams::CryptoProC => (3, &P::CRYPTOPRO_C),
+            CurveParams::Tc26_256A => (4, &P::TC26_256_A),
+            other => {
+                let (slot, raw) = match other {
+                    CurveParams::Tc26_512Test => (0, &P::TC26_512_TEST),
+                    CurveParams::Tc26_512A => (1, &P::TC26_512_A),
+                    CurveParams::Tc26_512B => (2, &P::TC26_512_B),
+                    _ => (3, &P::TC26_512_C),
+                };
+                return AnyCurve::W8(CURVES_512[slot].get_or_init(|| Curve::from_raw(raw)));
+            }
+        };
+        AnyCurve::W4(CURVES_256[slot256].get_or_init(|| Curve::from_raw(raw256)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_curve<const N: usize>(c: &Curve<N>) {
+        assert!(c.is_on_curve(&c.g), "G on curve");
+        let g = c.to_projective(&c.g);
+        // q*G = O with the variable-time ladder, and (q-1)*G = -G.
+        let q = *c.q();
+        assert!(bool::from(c.is_identity(&c.mul_vartime(&g, &q))));
+        let mut q1 = q;
+        q1[0] -= 1;
+        let minus_g = c.mul_vartime(&g, &q1);
+        assert!(c.eq_projective(&minus_g, &c.negate(&g)));
+        // doubling agrees with adding a point to itself
+        let two_g = c.double(&g);
+        assert!(c.eq_projective(&two_g, &c.add(&g, &g)));
+        assert!(c.eq_projective(&two_g, &c.add_mixed(&g, &c.g)));
+        // identity is neutral
+        assert!(c.eq_projective(&c.add(&g, &c.identity()), &g));
+        assert!(bool::from(c.is_identity(&c.double(&c.identity()))));
+    }
+
+    #[test]
+    fn every_curve_has_g_of_order_q() {
+        for id in CurveId::ALL {
+            match id.curve() {
+                AnyCurve::W4(c) => check_curve(c),
+                AnyCurve::W8(c) => check_curve(c),
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! Word-level primitives on little-endian arrays of 64-bit limbs.
+//!
+//! Everything here runs in time independent of the limb values: carries and
+//! borrows are propagated arithmetically and choices are made with masks.
+
+/// `a + b + carry`, returning (sum, carry-out in {0, 1}).
+#[inline(always)]
+pub(crate) const fn adc(a: u64, b: u64, carry: u64) -> (u64, u64) {
+    let t = a as u128 + b as u128 + carry as u128;
+    (t as u64, (t >> 64) as u64)
+}
+
+/// `a - b - borrow`, returning (difference, borrow-out in {0, 1}).
+#[inline(always)]
+pub(crate) const fn sbb(a: u64, b: u64, borrow: u64) -> (u64, u64) {
+    let t = (a as u128).wrapping_sub(b as u128 + borrow as u128);
+    (t as u64, (t >> 127) as u64)
+}
+
+/// `acc + b * c + carry`, returning (low word, high word). Cannot overflow.
+#[inline(always)]
+pub(crate) const fn mac(acc: u64, b: u64, c: u64, carry: u64) -> (u64, u64) {
+    let t = acc as u128 + (b as u128) * (c as u128) + carry as u128;
+    (t as u64, (t >> 64) as u64)
+}
+
+/// `a - b` over N limbs, returning the difference and the final borrow.
+#[inline(always)]
+pub(crate) fn sub<const N: usize>(a: &[u64; N], b: &[u64; N]) -> ([u64; N], u64) {
+    let mut out = [0u64; N];
+    let mut borrow = 0;
+    for i in 0..N {
+        (out[i], borrow) = sbb(a[i], b[i], borrow);
+    }
+    (out, borrow)
+}
+
+/// `a + b` over N limbs, returning the sum and the final carry.
+#[inline(always)]
+pub(crate) fn add<const N: usize>(a: &[u64; N], b: &[u64; N]) -> ([u64; N], u64) {
+    let mut out = [0u64; N];
+    let mut carry = 0;
+    for i in 0..N {
+        (out[i], carry) = adc(a[i], b[i], carry);
+    }
+    (out, carry)
+}
+
+/// Returns `a` where `mask` is all ones and `b` where it is zero.
+#[inline(always)]
+pub(crate) fn select<const N: usize>(mask: u64, a: &[u64; N], b: &[u64; N]) -> [u64; N] {
+    let mut out = [0u64; N];
+    for i in 0..N {
+        out[i] = (a[i] & mask) | (b[i] & !mask);
+    }
+    out
+}
+
+/// All ones if every limb is zero, else zero; branch-free.
+#[inline(always)]
+pub(crate) fn is_zero_mask<const N: usize>(a: &[u64; N]) -> u64 {
+    let mut acc = 0u64;
+    for limb in a {
+        acc |= limb;
+    }
+    // (acc | -acc) has its top bit set exactly when acc != 0.
+    let nonzero = (acc | acc.wrapping_neg()) >> 63;
+    nonzero.wrapping_sub(1)
+}
+
+/// All ones if `a < b`, else zero; branch-free.
+#[inline(always)]
+pub(crate) fn lt_mask<const N: usize>(a: &[u64; N], b: &[u64; N]) -> u64 {
+    let (_, borrow) = sub(a, b);
+    borrow.wrapping_neg()
+}
+
+/// Parses big-endian bytes of any length up to 8N into limbs; `None` if the
+/// value does not fit. Not constant-time in the length, which is public.
+pub(crate) fn from_be_bytes<const N: usize>(bytes: &[u8]) -> Option<[u64; N]> {
+    let mut out = [0u64; N];
+    let mut significant = bytes;
+    while significant.len() > 8 * N {
+        // Leading zero bytes beyond the width are tolerated (the length is public;
+        // the check on the byte value is a public range check on the caller's input).
+        let (first, rest) = significant.split_first()?;
+        if *first != 0 {
+            return None;
+        }
+        significant = rest;
+    }
+    for (i, byte) in significant.iter().rev().enumerate() {
+        out[i / 8] |= u64::from(*byte) << (8 * (i % 8));
+    }
+    Some(out)
+}
+
+/// Parses little-endian bytes (see [`from_be_bytes`]); no heap copy, so
+/// secret scalars can pass through it.
+pub(crate) fn from_le_bytes<const N: usize>(bytes: &[u8]) -> Option<[u64; N]> {
+    let mut significant = bytes;
+    while significant.len() > 8 * N {
+        let (last, rest) = significant.split_last()?;
+        if *last != 0 {
+            return None;
+        }
+        significant = rest;
+    }
+    let mut out = [0u64; N];
+    for (i, byte) in significant.iter().enumerate() {
+        out[i / 8] |= u64::from(*byte) << (8 * (i % 8));
+    }
+    Some(out)
+}
+
+/// Writes the limbs as exactly `out.len()` big-endian bytes (out.len() <= 8N).
+pub(crate) fn write_be_bytes<const N: usize>(a: &[u64; N], out: &mut [u8]) {
+    let len = out.len();
+    for (i, byte) in out.iter_mut().enumerate() {
+        let pos = len - 1 - i;
+        *byte = (a[pos / 8] >> (8 * (pos % 8))) as u8;
+    }
+}
+
+/// Writes the limbs as exactly `out.len()` little-endian bytes (out.len() <= 8N).
+pub(crate) fn write_le_bytes<const N: usize>(a: &[u64; N], out: &mut [u8]) {
+    for (pos, byte) in out.iter_mut().enumerate() {
+        *byte = (a[pos / 8] >> (8 * (pos % 8))) as u8;
+    }
+}
+
+/// Parses a big-endian hex constant; for built-in parameters only.
+pub(crate) fn from_hex<const N: usize>(hex_str: &str) -> [u64; N] {
+    let bytes = hex::decode(hex_str).expect("built-in hex constant");
+    from_be_bytes(&bytes).expect("built-in constant fits its width")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_round_trips() {
+        let v: [u64; 4] = from_hex("0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20");
+        let mut be = [0u8; 32];
+        write_be_bytes(&v, &mut be);
+        assert_eq!(be[0], 1);
+        assert_eq!(be[31], 0x20);
+        let mut le = [0u8; 32];
+        write_le_bytes(&v, &mut le);
+        assert_eq!(le[0], 0x20);
+        assert_eq!(from_le_bytes::<4>(&le), Some(v));
+        assert_eq!(from_be_bytes::<4>(&[0u8; 40]), Some([0; 4]));
+        assert_eq!(from_be_bytes::<4>(&[1u8; 33]), None);
+    }
+
+    #[test]
+    fn masks() {
+        assert_eq!(is_zero_mask(&[0u64; 4]), u64::MAX);
+        assert_eq!(is_zero_mask(&[0, 0, 1u64 << 63, 0]), 0);
+        assert_eq!(lt_mask(&[1u64, 0], &[2, 0]), u64::MAX);
+        assert_eq!(lt_mask(&[2u64, 0], &[2, 0]), 0);
+        assert_eq!(lt_mask(&[0u64, 1], &[u64::MAX, 0]), 0);
+    }
+}

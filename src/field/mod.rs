@@ -1,0 +1,340 @@
+//! Constant-time arithmetic modulo an odd prime of N 64-bit limbs.
+//!
+//! Elements live in Montgomery form: the element `a` is stored as
+//! `a * R mod m` with `R = 2^(64N)`, so a product needs one Montgomery
+//! reduction instead of a division. The modulus is run-time data (one
+//! [`MontField`] per curve prime `p` and per group order `q`), which lets
+//! every GOST parameter set share this code; a field with a special
+//! reduction for `2^256 - 617` / `2^512 - 569` can replace it behind the
+//! same methods.
+//!
+//! No method branches on or indexes memory by element values; only the
+//! modulus (public) steers control flow, and `*_vartime` methods say so.
+
+pub(crate) mod limbs;
+
+use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
+use zeroize::Zeroize;
+
+use limbs::{adc, mac};
+
+/// An element in Montgomery form, fully reduced (`< m`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Fe<const N: usize>(pub(crate) [u64; N]);
+
+impl<const N: usize> Default for Fe<N> {
+    fn default() -> Self {
+        Fe([0; N])
+    }
+}
+
+impl<const N: usize> ConditionallySelectable for Fe<N> {
+    fn conditional_select(a: &Self, b: &Self, choice: Choice) -> Self {
+        // mask = all ones when choice is 1: take b.
+        let mask = (choice.unwrap_u8() as u64).wrapping_neg();
+        Fe(limbs::select(mask, &b.0, &a.0))
+    }
+}
+
+impl<const N: usize> ConstantTimeEq for Fe<N> {
+    fn ct_eq(&self, other: &Self) -> Choice {
+        let mut acc = 0u64;
+        for i in 0..N {
+            acc |= self.0[i] ^ other.0[i];
+        }
+        let mask = limbs::is_zero_mask(&[acc]);
+        Choice::from((mask & 1) as u8)
+    }
+}
+
+impl<const N: usize> Zeroize for Fe<N> {
+    fn zeroize(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+/// Montgomery arithmetic modulo one odd modulus `m < 2^(64N)`.
+#[derive(Clone, Debug)]
+pub(crate) struct MontField<const N: usize> {
+    /// The modulus.
+    m: [u64; N],
+    /// `-m^-1 mod 2^64`.
+    m_inv: u64,
+    /// `R^2 mod m`, to enter Montgomery form.
+    r2: [u64; N],
+    /// `R mod m`: the element one.
+    one: [u64; N],
+    /// `m - 2`: the exponent of Fermat inversion.
+    m_minus_2: [u64; N],
+}
+
+impl<const N: usize> MontField<N> {
+    /// Sets up arithmetic modulo `m`, which must be odd and greater than 2.
+    /// Runs once per curve at start-up; variable-time in `m` (public).
+    pub(crate) fn new(m: [u64; N]) -> Self {
+        assert!(m[0] & 1 == 1, "Montgomery modulus must be odd");
+        // Newton iteration for m^-1 mod 2^64: each step doubles the correct bits.
+        let mut inv = 1u64;
+        for _ in 0..6 {
+            inv = inv.wrapping_mul(2u64.wrapping_sub(m[0].wrapping_mul(inv)));
+        }
+        let m_inv = inv.wrapping_neg();
+        // R mod m and R^2 mod m by repeated modular doubling from 1.
+        let mut x = [0u64; N];
+        x[0] = 1;
+        let mut one = [0u64; N];
+        for i in 0..2 * 64 * N {
+            x = Self::double_mod(&x, &m);
+            if i + 1 == 64 * N {
+                one = x;
+            }
+        }
+        let mut two = [0u64; N];
+        two[0] = 2;
+        let (m_minus_2, _) = limbs::sub(&m, &two);
+        MontField {
+            m,
+            m_inv,
+            r2: x,
+            one,
+            m_minus_2,
+        }
+    }
+
+    fn double_mod(x: &[u64; N], m: &[u64; N]) -> [u64; N] {
+        let (sum, carry) = limbs::add(x, x);
+        let (diff, borrow) = limbs::sub(&sum, m);
+        // Keep the difference when the doubled value reached m (carry out, or no borrow).
+        let use_diff = (carry | (borrow ^ 1)).wrapping_neg();
+        limbs::select(use_diff, &diff, &sum)
+    }
+
+    /// The modulus.
+    pub(crate) fn modulus(&self) -> &[u64; N] {
+        &self.m
+    }
+
+    pub(crate) fn zero(&self) -> Fe<N> {
+        Fe([0; N])
+    }
+
+    pub(crate) fn one(&self) -> Fe<N> {
+        Fe(self.one)
+    }
+
+    /// Subtracts m once if `(hi:t) >= m`; the input must be below `2m`.
+    #[inline(always)]
+    fn reduce_once(&self, t: &[u64; N], hi: u64) -> [u64; N] {
+        let (diff, borrow) = limbs::sub(t, &self.m);
+        // (hi:t) - m >= 0 exactly when hi is set or the subtraction did not borrow.
+        let use_diff = (hi | (borrow ^ 1)).wrapping_neg();
+        limbs::select(use_diff, &diff, t)
+    }
+
+    #[inline(always)]
+    pub(crate) fn add(&self, a: &Fe<N>, b: &Fe<N>) -> Fe<N> {
+        let (sum, carry) = limbs::add(&a.0, &b.0);
+        Fe(self.reduce_once(&sum, carry))
+    }
+
+    #[inline(always)]
+    pub(crate) fn sub(&self, a: &Fe<N>, b: &Fe<N>) -> Fe<N> {
+        let (diff, borrow) = limbs::sub(&a.0, &b.0);
+        let mask = borrow.wrapping_neg();
+        let mut out = [0u64; N];
+        let mut carry = 0;
+        for i in 0..N {
+            (out[i], carry) = adc(diff[i], self.m[i] & mask, carry);
+        }
+        Fe(out)
+    }
+
+    #[inline(always)]
+    pub(crate) fn neg(&self, a: &Fe<N>) -> Fe<N> {
+        self.sub(&self.zero(), a)
+    }
+
+    #[inline(always)]
+    pub(crate) fn double(&self, a: &Fe<N>) -> Fe<N> {
+        self.add(a, a)
+    }
+
+    /// Montgomery product `a * b / R mod m` (CIOS: the reduction interleaved
+    /// with the schoolbook product, one limb of `b` at a time).
+    #[inline(always)]
+    pub(crate) fn mul(&self, a: &Fe<N>, b: &Fe<N>) -> Fe<N> {
+        Fe(self.mont_mul(&a.0, &b.0))
+    }
+
+    #[inline(always)]
+    pub(crate) fn square(&self, a: &Fe<N>) -> Fe<N> {
+        self.mul(a, a)
+    }
+
+    /// The CIOS kernel on raw limbs. Correct whenever `a * b < m * R`, in
+    /// particular for any `a < R` when `b < m`; the result is below `m`.
+    #[inline(always)]
+    fn mont_mul(&self, a: &[u64; N], b: &[u64; N]) -> [u64; N] {
+        let mut t = [0u64; N];
+        let mut t_hi = 0u64;
+        for bi in b.iter() {
+            // t += a * b[i]
+            let mut carry = 0u64;
+            for j in 0..N {
+                (t[j], carry) = mac(t[j], a[j], *bi, carry);
+            }
+            let (top, top_carry) = adc(t_hi, carry, 0);
+            // t += u * m with u chosen so the lowest limb vanishes, then shift.
+            let u = t[0].wrapping_mul(self.m_inv);
+            let (_, mut carry) = mac(t[0], u, self.m[0], 0);
+            for j in 1..N {
+                (t[j - 1], carry) = mac(t[j], u, self.m[j], carry);
+            }
+            let (low, c) = adc(top, carry, 0);
+            t[N - 1] = low;
+            t_hi = top_carry + c;
+        }
+        self.reduce_once(&t, t_hi)
+    }
+
+    /// Enters Montgomery form from any value below `R` (not only below `m`):
+    /// the result is the element `x mod m`.
+    #[inline(always)]
+    pub(crate) fn to_mont(&self, x: &[u64; N]) -> Fe<N> {
+        Fe(self.mont_mul(x, &self.r2))
+    }
+
+    /// Leaves Montgomery form: the canonical integer in `[0, m)`.
+    #[inline(always)]
+    pub(crate) fn from_mont(&self, a: &Fe<N>) -> [u64; N] {
+        let mut one = [0u64; N];
+        one[0] = 1;
+        self.mont_mul(&a.0, &one)
+    }
+
+    /// `x mod m` for any `x < R`, as a plain integer.
+    pub(crate) fn reduce(&self, x: &[u64; N]) -> [u64; N] {
+        self.from_mont(&self.to_mont(x))
+    }
+
+    /// `(hi * R + lo) mod m` as a plain integer, for wide random values.
+    pub(crate) fn reduce_wide(&self, lo: &[u64; N], hi: &[u64; N]) -> [u64; N] {
+        // to_mont(hi) is hi*R mod m read as a plain integer; reduce(lo) is lo mod m.
+        let high = self.to_mont(hi);
+        let low = Fe(self.reduce(lo));
+        self.add(&high, &low).0
+    }
+
+    /// `a * b mod m` for plain (non-Montgomery) integers below `m`.
+    pub(crate) fn mul_plain(&self, a: &[u64; N], b: &[u64; N]) -> [u64; N] {
+        // mont_mul(a*R, b) = a*b.
+        self.mont_mul(&self.to_mont(a).0, b)
+    }
+
+    /// `a + b mod m` for plain integers below `m`.
+    pub(crate) fn add_plain(&self, a: &[u64; N], b: &[u64; N]) -> [u64; N] {
+        self.add(&Fe(*a), &Fe(*b)).0
+    }
+
+    /// `a^e` for a public exponent, square-and-multiply over 4-bit windows.
+    /// The sequence of operations depends only on `e`.
+    pub(crate) fn pow_public(&self, a: &Fe<N>, e: &[u64; N]) -> Fe<N> {
+        // Table of a^0 .. a^15; looked up by public exponent bits only.
+        let mut table = [self.one(); 16];
+        for i in 1..16 {
+            table[i] = self.mul(&table[i - 1], a);
+        }
+        let mut acc = self.one();
+        let mut started = false;
+        for i in (0..N).rev() {
+            for nib in (0..16).rev() {
+                let w = ((e[i] >> (4 * nib)) & 0xf) as usize;
+                if started {
+                    for _ in 0..4 {
+                        acc = self.square(&acc);
+                    }
+                }
+                if w != 0 {
+                    acc = self.mul(&acc, &table[w]);
+                    started = true;
+                }
+            }
+        }
+        table.zeroize();
+        acc
+    }
+
+    /// `a^-1` by Fermat's little theorem (`m` prime); zero maps to zero.
+    /// Constant-time in `a`.
+    pub(crate) fn invert(&self, a: &Fe<N>) -> Fe<N> {
+        self.pow_public(a, &self.m_minus_2)
+    }
+
+    pub(crate) fn is_zero(&self, a: &Fe<N>) -> Choice {
+        Choice::from((limbs::is_zero_mask(&a.0) & 1) as u8)
+    }
+
+    /// Conditionally negates `a` when `choice` is set.
+    #[inline(always)]
+    pub(crate) fn cond_neg(&self, a: &Fe<N>, choice: Choice) -> Fe<N> {
+        Fe::conditional_select(a, &self.neg(a), choice)
+    }
+
+    /// Parses a canonical big-endian integer below `m` (public data).
+    pub(crate) fn from_canonical(&self, x: &[u64; N]) -> Option<Fe<N>> {
+        if limbs::lt_mask(x, &self.m) == 0 {
+            return None;
+        }
+        Some(self.to_mont(x))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p256a() -> MontField<4> {
+        MontField::new(limbs::from_hex(
+            "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFD97",
+        ))
+    }
+
+    #[test]
+    fn one_round_trips() {
+        let f = p256a();
+        let mut one = [0u64; 4];
+        one[0] = 1;
+        assert_eq!(f.to_mont(&one), f.one());
+        assert_eq!(f.from_mont(&f.one()), one);
+    }
+
+    #[test]
+    fn inverse_times_self_is_one() {
+        let f = p256a();
+        let x = f.to_mont(&limbs::from_hex(
+            "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF",
+        ));
+        let inv = f.invert(&x);
+        assert_eq!(f.mul(&x, &inv), f.one());
+        assert_eq!(f.invert(&f.zero()), f.zero());
+    }
+
+    #[test]
+    fn wrap_around_add_sub() {
+        let f = p256a();
+        let m1 = f.neg(&f.one());
+        assert_eq!(f.add(&m1, &f.one()), f.zero());
+        assert_eq!(f.sub(&f.zero(), &f.one()), m1);
+        assert_eq!(f.double(&m1), f.sub(&m1, &f.one()));
+    }
+
+    #[test]
+    fn reduce_values_above_modulus() {
+        let f = p256a();
+        let all_ones = [u64::MAX; 4];
+        // 2^256 - 1 mod (2^256 - 617) = 616
+        assert_eq!(f.reduce(&all_ones), [616, 0, 0, 0]);
+        // (2^256 * 1 + 0) mod p = 617
+        assert_eq!(f.reduce_wide(&[0; 4], &[1, 0, 0, 0]), [617, 0, 0, 0]);
+    }
+}

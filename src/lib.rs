@@ -1,0 +1,31 @@
+//! # gostcms
+//!
+//! GOST R 34.10-2012 signatures and GOST R 34.11-2012 (Streebog) hashing in
+//! pure Rust, for Russia's ESIA (Gosuslugi) integrations.
+//!
+//! Layers, data flowing one way: [`hash`] -> `field` -> [`curve`] -> [`sign`]
+//! -> [`keys`].
+//!
+//! ```
+//! use gostcms::{CurveId, SigningKey};
+//! use signature::{Signer, Verifier};
+//!
+//! let key = SigningKey::generate(CurveId::CryptoProA).unwrap();
+//! let sig = key.sign(b"client_id scope timestamp state");
+//! key.verifying_key().verify(b"client_id scope timestamp state", &sig).unwrap();
+//! ```
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod curve;
+pub mod error;
+pub(crate) mod field;
+pub mod hash;
+pub mod keys;
+pub mod sign;
+
+pub use curve::{CurveId, KeySize};
+pub use error::{Error, Result};
+pub use hash::HashAlg;
+pub use sign::{Signature, SigningKey, VerifyingKey};

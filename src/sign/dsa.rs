@@ -1,0 +1,158 @@
+//! The GOST R 34.10-2012 signature equations, generic over the limb count.
+//!
+//! Signing (section 6.1 of the standard), for digest h, key d, nonce k:
+//!   e = LE(h) mod q, or 1 if that is 0
+//!   C = k*G, r = x_C mod q
+//!   s = (r*d + k*e) mod q
+//! and the signature is s || r, big-endian.
+//!
+//! Verification (section 6.2): with v = e^-1 mod q,
+//!   z1 = s*v mod q, z2 = -r*v mod q, C = z1*G + z2*Q,
+//! and the signature is valid iff x_C mod q = r.
+
+use subtle::ConstantTimeEq;
+use zeroize::Zeroize;
+
+use crate::curve::Curve;
+use crate::curve::point::AffinePoint;
+use crate::error::Error;
+use crate::field::{Fe, limbs};
+use crate::hash::hmac_streebog512;
+
+/// e = LE(digest) mod q, with 0 replaced by 1. The digest is public.
+pub(crate) fn digest_to_e<const N: usize>(c: &Curve<N>, digest: &[u8]) -> Option<[u64; N]> {
+    let raw = limbs::from_le_bytes::<N>(digest)?;
+    let mut e = c.fq.reduce(&raw);
+    if limbs::is_zero_mask(&e) != 0 {
+        e = [0; N];
+        e[0] = 1;
+    }
+    Some(e)
+}
+
+/// Signs with the given nonce; `None` when k*G gives r = 0 or s = 0 (the
+/// caller draws another k). `d`, `k` and every intermediate stay in
+/// constant-time code; the checks only look at r and s, which are output.
+pub(crate) fn sign_with_nonce<const N: usize>(
+    c: &Curve<N>,
+    d: &[u64; N],
+    e: &[u64; N],
+    k: &[u64; N],
+) -> Option<([u64; N], [u64; N])> {
+    let point = c.mul_base(k);
+    // k is in (0, q), so the point is never the identity.
+    let affine = c.to_affine(&point)?;
+    let x = c.fp.from_mont(&affine.x);
+    let r = c.fq.reduce(&x);
+    if limbs::is_zero_mask(&r) != 0 {
+        return None;
+    }
+    let mut rd = c.fq.mul_plain(&r, d);
+    let mut ke = c.fq.mul_plain(k, e);
+    let s = c.fq.add_plain(&rd, &ke);
+    rd.zeroize();
+    ke.zeroize();
+    if limbs::is_zero_mask(&s) != 0 {
+        return None;
+    }
+    Some((r, s))
+}
+
+/// Draws the hedged nonce for attempt `counter`: HMAC-Streebog-512 keyed
+/// with the private key over fresh randomness and the digest (in the spirit
+/// of RFC 6979 section 3.6), 2 * 64N bits reduced mod q so the bias is
+/// below 2^-256. A broken RNG then degrades to a deterministic nonce, never
+/// to a repeated one for different messages.
+pub(crate) fn hedged_nonce<const N: usize>(
+    c: &Curve<N>,
+    d: &[u64; N],
+    digest: &[u8],
+    randomness: &[u8; 64],
+    counter: u8,
+) -> [u64; N] {
+    let mut key = [0u8; 64];
+    limbs::write_le_bytes(d, &mut key[..8 * N]);
+    let mut wide = [0u8; 128];
+    let blocks = (16 * N).div_ceil(64);
+    let mut msg = [0u8; 64 + 64 + 32];
+    msg[..16].copy_from_slice(b"gostcms nonce v1");
+    msg[16] = counter;
+    msg[18..82].copy_from_slice(randomness);
+    let dlen = digest.len().min(64);
+    msg[82..82 + dlen].copy_from_slice(&digest[..dlen]);
+    let msg_len = 82 + dlen;
+    for block in 0..blocks {
+        msg[17] = block as u8;
+        let mut out = hmac_streebog512(&key[..8 * N], &msg[..msg_len]);
+        wide[64 * block..64 * block + 64].copy_from_slice(&out);
+        out.zeroize();
+    }
+    let mut lo = limbs::from_le_bytes::<N>(&wide[..8 * N]).unwrap_or([0; N]);
+    let mut hi = limbs::from_le_bytes::<N>(&wide[8 * N..16 * N]).unwrap_or([0; N]);
+    let k = c.fq.reduce_wide(&lo, &hi);
+    key.zeroize();
+    wide.zeroize();
+    msg.zeroize();
+    lo.zeroize();
+    hi.zeroize();
+    k
+}
+
+/// Verifies (r, s) over e for the public key `pubkey`. Public data only, so
+/// variable-time.
+pub(crate) fn verify<const N: usize>(
+    c: &Curve<N>,
+    pubkey: &AffinePoint<N>,
+    e: &[u64; N],
+    r: &[u64; N],
+    s: &[u64; N],
+) -> Result<(), Error> {
+    let q = c.q();
+    let in_range = |v: &[u64; N]| limbs::is_zero_mask(v) == 0 && limbs::lt_mask(v, q) != 0;
+    if !in_range(r) {
+        return Err(Error::SignatureRange("r is not in (0, q)"));
+    }
+    if !in_range(s) {
+        return Err(Error::SignatureRange("s is not in (0, q)"));
+    }
+    let fq = &c.fq;
+    let e_m = fq.to_mont(e);
+    let v = fq.invert(&e_m);
+    let z1 = fq.from_mont(&fq.mul(&fq.to_mont(s), &v));
+    let z2 = fq.from_mont(&fq.neg(&fq.mul(&fq.to_mont(r), &v)));
+    let point = c.double_mul_vartime(&z1, &z2, &c.to_projective(pubkey));
+    let affine = c.to_affine(&point).ok_or(Error::SignatureMismatch)?;
+    let x = c.fp.from_mont(&affine.x);
+    let big_r = fq.reduce(&x);
+    if bool::from(Fe(big_r).ct_eq(&Fe(*r))) {
+        Ok(())
+    } else {
+        Err(Error::SignatureMismatch)
+    }
+}
+
+/// Checks a public key: coordinates below p, on the curve, and in the
+/// subgroup of order q (only the cofactor-4 curves can fail the last check
+/// once the first two pass).
+pub(crate) fn validate_public<const N: usize>(
+    c: &Curve<N>,
+    x: &[u64; N],
+    y: &[u64; N],
+) -> Result<AffinePoint<N>, Error> {
+    let (Some(xm), Some(ym)) = (c.fp.from_canonical(x), c.fp.from_canonical(y)) else {
+        return Err(Error::PublicKey("coordinate not below the field prime p"));
+    };
+    let point = AffinePoint { x: xm, y: ym };
+    if !c.is_on_curve(&point) {
+        return Err(Error::PublicKey("point is not on the curve"));
+    }
+    if c.cofactor != 1 {
+        let qp = c.mul_vartime(&c.to_projective(&point), c.q());
+        if !bool::from(c.is_identity(&qp)) {
+            return Err(Error::PublicKey(
+                "point is not in the prime-order subgroup (small-order component)",
+            ));
+        }
+    }
+    Ok(point)
+}
