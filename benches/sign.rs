@@ -1,1 +1,36 @@
-fn main() {}
+//! Sign and verify per curve (criterion). `cargo bench --bench sign`.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use gostcms::{CurveId, SigningKey};
+use std::hint::black_box;
+
+const CURVES: [CurveId; 7] = [
+    CurveId::CryptoProA,
+    CurveId::CryptoProB,
+    CurveId::CryptoProC,
+    CurveId::Tc26_256A,
+    CurveId::Tc26_512A,
+    CurveId::Tc26_512B,
+    CurveId::Tc26_512C,
+];
+
+fn bench_sign_verify(c: &mut Criterion) {
+    for curve in CURVES {
+        let key = SigningKey::generate(curve).unwrap();
+        let digest = vec![0x5a; curve.key_size().coordinate_len()];
+        let sig = key.sign_prehash(&digest).unwrap();
+        let vk = *key.verifying_key();
+        let mut group = c.benchmark_group(curve.name());
+        group.bench_function("sign", |b| b.iter(|| key.sign_prehash(black_box(&digest)).unwrap()));
+        group.bench_function("verify", |b| b.iter(|| vk.verify_prehash(black_box(&digest), &sig).unwrap()));
+        group.bench_function("keygen", |b| b.iter(|| SigningKey::generate(curve).unwrap()));
+        group.finish();
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(2)).warm_up_time(std::time::Duration::from_millis(500));
+    targets = bench_sign_verify
+}
+criterion_main!(benches);

@@ -576,3 +576,6 @@ digest_traits!(Streebog256, Streebog512, Gost94CryptoPro);
 
 // Keeps `Update` in scope for the macro's bound check.
 const _: fn(&mut Streebog256, &[u8]) = <Streebog256 as Update>::update;
+
+#[cfg(test)]
+mod tests;
