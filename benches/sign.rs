@@ -21,9 +21,15 @@ fn bench_sign_verify(c: &mut Criterion) {
         let sig = key.sign_prehash(&digest).unwrap();
         let vk = *key.verifying_key();
         let mut group = c.benchmark_group(curve.name());
-        group.bench_function("sign", |b| b.iter(|| key.sign_prehash(black_box(&digest)).unwrap()));
-        group.bench_function("verify", |b| b.iter(|| vk.verify_prehash(black_box(&digest), &sig).unwrap()));
-        group.bench_function("keygen", |b| b.iter(|| SigningKey::generate(curve).unwrap()));
+        group.bench_function("sign", |b| {
+            b.iter(|| key.sign_prehash(black_box(&digest)).unwrap())
+        });
+        group.bench_function("verify", |b| {
+            b.iter(|| vk.verify_prehash(black_box(&digest), &sig).unwrap())
+        });
+        group.bench_function("keygen", |b| {
+            b.iter(|| SigningKey::generate(curve).unwrap())
+        });
         group.finish();
     }
 }

@@ -169,9 +169,10 @@ impl CurveId {
     /// 256 or 512-bit keys.
     pub const fn key_size(self) -> KeySize {
         match self {
-            CurveId::Tc26_512Test | CurveId::Tc26_512A | CurveId::Tc26_512B | CurveId::Tc26_512C => {
-                KeySize::Bits512
-            }
+            CurveId::Tc26_512Test
+            | CurveId::Tc26_512A
+            | CurveId::Tc26_512B
+            | CurveId::Tc26_512C => KeySize::Bits512,
             _ => KeySize::Bits256,
         }
     }

@@ -10,8 +10,8 @@ pub(crate) mod point;
 use std::sync::OnceLock;
 
 use crate::field::{Fe, MontField, limbs};
-pub use id::{CurveId, KeySize};
 use id::CurveParams;
+pub use id::{CurveId, KeySize};
 use mul::BaseTable;
 use point::AffinePoint;
 

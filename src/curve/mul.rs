@@ -98,8 +98,8 @@ impl<const N: usize> Curve<N> {
         let table = self.base_table();
         let mut digits = recode_signed_radix16(k);
         let mut acc = self.identity();
-        for i in 0..16 * N + 1 {
-            let (t, nonzero) = table.select(self, i, digits[i]);
+        for (i, &digit) in digits.iter().enumerate().take(16 * N + 1) {
+            let (t, nonzero) = table.select(self, i, digit);
             let sum = self.add_mixed(&acc, &t);
             acc = ProjectivePoint::conditional_select(&acc, &sum, nonzero);
         }

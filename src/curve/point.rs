@@ -103,6 +103,7 @@ impl<const N: usize> Curve<N> {
         }
     }
 
+    #[cfg(test)]
     /// Projective equality: X1*Z2 == X2*Z1 and Y1*Z2 == Y2*Z1.
     pub(crate) fn eq_projective(&self, p: &ProjectivePoint<N>, q: &ProjectivePoint<N>) -> bool {
         let f = &self.fp;
@@ -140,7 +141,11 @@ impl<const N: usize> Curve<N> {
     /// P + Q for an affine Q (Z2 = 1): algorithm 1 with the Z2 products
     /// folded away. Q must not be the identity (affine points never are).
     #[inline(always)]
-    pub(crate) fn add_mixed(&self, p: &ProjectivePoint<N>, q: &AffinePoint<N>) -> ProjectivePoint<N> {
+    pub(crate) fn add_mixed(
+        &self,
+        p: &ProjectivePoint<N>,
+        q: &AffinePoint<N>,
+    ) -> ProjectivePoint<N> {
         let f = &self.fp;
         let (a, b3) = (&self.a, &self.b3);
         let t0 = f.mul(&p.x, &q.x);
@@ -193,7 +198,11 @@ impl<const N: usize> Curve<N> {
         t0 = f.mul(&t3, &t1);
         z3 = f.mul(&t5, &z3);
         z3 = f.add(&z3, &t0);
-        ProjectivePoint { x: x3, y: y3, z: z3 }
+        ProjectivePoint {
+            x: x3,
+            y: y3,
+            z: z3,
+        }
     }
 
     /// 2P, complete (RCB algorithm 3): 8M + 3 mul-by-a + 2 mul-by-3b.
@@ -232,7 +241,11 @@ impl<const N: usize> Curve<N> {
         z3 = f.mul(&t2, &t1);
         z3 = f.add(&z3, &z3);
         z3 = f.add(&z3, &z3);
-        ProjectivePoint { x: x3, y: y3, z: z3 }
+        ProjectivePoint {
+            x: x3,
+            y: y3,
+            z: z3,
+        }
     }
 
     /// Converts many points to affine with one inversion (Montgomery's

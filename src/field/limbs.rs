@@ -141,7 +141,8 @@ mod tests {
 
     #[test]
     fn byte_round_trips() {
-        let v: [u64; 4] = from_hex("0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20");
+        let v: [u64; 4] =
+            from_hex("0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20");
         let mut be = [0u8; 32];
         write_be_bytes(&v, &mut be);
         assert_eq!(be[0], 1);

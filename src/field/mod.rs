@@ -206,7 +206,7 @@ impl<const N: usize> MontField<N> {
 
     /// Leaves Montgomery form: the canonical integer in `[0, m)`.
     #[inline(always)]
-    pub(crate) fn from_mont(&self, a: &Fe<N>) -> [u64; N] {
+    pub(crate) fn to_int(&self, a: &Fe<N>) -> [u64; N] {
         let mut one = [0u64; N];
         one[0] = 1;
         self.mont_mul(&a.0, &one)
@@ -214,7 +214,7 @@ impl<const N: usize> MontField<N> {
 
     /// `x mod m` for any `x < R`, as a plain integer.
     pub(crate) fn reduce(&self, x: &[u64; N]) -> [u64; N] {
-        self.from_mont(&self.to_mont(x))
+        self.to_int(&self.to_mont(x))
     }
 
     /// `(hi * R + lo) mod m` as a plain integer, for wide random values.
@@ -281,7 +281,7 @@ impl<const N: usize> MontField<N> {
     }
 
     /// Parses a canonical big-endian integer below `m` (public data).
-    pub(crate) fn from_canonical(&self, x: &[u64; N]) -> Option<Fe<N>> {
+    pub(crate) fn checked_element(&self, x: &[u64; N]) -> Option<Fe<N>> {
         if limbs::lt_mask(x, &self.m) == 0 {
             return None;
         }
@@ -305,7 +305,7 @@ mod tests {
         let mut one = [0u64; 4];
         one[0] = 1;
         assert_eq!(f.to_mont(&one), f.one());
-        assert_eq!(f.from_mont(&f.one()), one);
+        assert_eq!(f.to_int(&f.one()), one);
     }
 
     #[test]

@@ -130,14 +130,195 @@ impl std::io::Write for Hasher {
 
 /// HMAC-Streebog-256 of `data` under `key`.
 pub fn hmac_streebog256(key: &[u8], data: &[u8]) -> [u8; 32] {
-    let mut mac = <HmacStreebog256 as KeyInit>::new_from_slice(key).expect("HMAC takes any key length");
+    let mut mac =
+        <HmacStreebog256 as KeyInit>::new_from_slice(key).expect("HMAC takes any key length");
     mac.update(data);
     mac.finalize().into_bytes().into()
 }
 
 /// HMAC-Streebog-512 of `data` under `key`.
 pub fn hmac_streebog512(key: &[u8], data: &[u8]) -> [u8; 64] {
-    let mut mac = <HmacStreebog512 as KeyInit>::new_from_slice(key).expect("HMAC takes any key length");
+    let mut mac =
+        <HmacStreebog512 as KeyInit>::new_from_slice(key).expect("HMAC takes any key length");
     mac.update(data);
     mac.finalize().into_bytes().into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn vectors() -> Value {
+        serde_json::from_str(include_str!("../../vectors/streebog/streebog.json")).expect("json")
+    }
+
+    #[test]
+    fn streebog_standard_vectors() {
+        let v = vectors();
+        let mut checked = 0;
+        for vector in v["vectors"].as_array().unwrap() {
+            let Some(msg) = vector["message_hex"].as_str() else {
+                continue; // M7 is a recipe, see the ignored test below
+            };
+            let msg = hex::decode(msg).unwrap();
+            assert_eq!(
+                hex::encode(HashAlg::Streebog256.digest(&msg)),
+                vector["streebog256"].as_str().unwrap(),
+                "{}",
+                vector["name"]
+            );
+            assert_eq!(
+                hex::encode(HashAlg::Streebog512.digest(&msg)),
+                vector["streebog512"].as_str().unwrap(),
+                "{}",
+                vector["name"]
+            );
+            checked += 1;
+        }
+        // empty, M1, M2, M4, M5, M6, carry, habr144 (0xFF-heavy), 00..3f
+        assert!(checked >= 9);
+    }
+
+    #[test]
+    fn streebog_message_files_match_json() {
+        // The files copied from the standard's examples hash to the same values.
+        let m1 = include_bytes!("../../vectors/streebog/M1");
+        let m2 = include_bytes!("../../vectors/streebog/M2");
+        let v = vectors();
+        let by_prefix = |p: &str| {
+            v["vectors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["name"].as_str().unwrap().starts_with(p))
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(
+            hex::encode(HashAlg::Streebog512.digest(m1)),
+            by_prefix("M1")["streebog512"].as_str().unwrap()
+        );
+        assert_eq!(
+            hex::encode(HashAlg::Streebog256.digest(m2)),
+            by_prefix("M2")["streebog256"].as_str().unwrap()
+        );
+    }
+
+    #[test]
+    fn incremental_equals_one_shot() {
+        let data: Vec<u8> = (0..1000u32).map(|i| (i * 7 + 3) as u8).collect();
+        for alg in [HashAlg::Streebog256, HashAlg::Streebog512, HashAlg::Gost94] {
+            let mut h = Hasher::new(alg);
+            for chunk in data.chunks(61) {
+                h.update(chunk);
+            }
+            assert_eq!(h.finalize(), alg.digest(&data));
+        }
+    }
+
+    #[test]
+    fn hmac_rfc7836() {
+        let v = vectors();
+        for vector in v["hmac"]["vectors"].as_array().unwrap() {
+            let key = hex::decode(vector["key_hex"].as_str().unwrap()).unwrap();
+            let msg = hex::decode(vector["message_hex"].as_str().unwrap()).unwrap();
+            assert_eq!(
+                hex::encode(hmac_streebog256(&key, &msg)),
+                vector["hmac_streebog256"].as_str().unwrap()
+            );
+            assert_eq!(
+                hex::encode(hmac_streebog512(&key, &msg)),
+                vector["hmac_streebog512"].as_str().unwrap()
+            );
+        }
+    }
+
+    /// GOST R 34.11-94 with the CryptoPro parameters. Non-empty values were
+    /// printed by OpenSSL's gost engine (`openssl dgst -md_gost94`) and, for
+    /// "a", "abc" and the pangram, match the commonly published values. For
+    /// the empty message the engine prints 3f25bc1f...; the published value
+    /// (981e5f3c...) is used here, so that message has a single oracle.
+    #[test]
+    fn gost94_cryptopro_vectors() {
+        let cases = [
+            (
+                "",
+                "981e5f3ca30c841487830f84fb433e13ac1101569b9c13584ac483234cd656c0",
+            ),
+            (
+                "a",
+                "e74c52dd282183bf37af0079c9f78055715a103f17e3133ceff1aacf2f403011",
+            ),
+            (
+                "abc",
+                "b285056dbf18d7392d7677369524dd14747459ed8143997e163b2986f92fd42c",
+            ),
+            (
+                "message digest",
+                "bc6041dd2aa401ebfa6e9886734174febdb4729aa972d60f549ac39b29721ba0",
+            ),
+            (
+                "The quick brown fox jumps over the lazy dog",
+                "9004294a361a508c586fe53d1f1b02746765e71b765472786e4770d565830a76",
+            ),
+        ];
+        for (msg, want) in cases {
+            assert_eq!(
+                hex::encode(HashAlg::Gost94.digest(msg.as_bytes())),
+                want,
+                "{msg:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn names_parse() {
+        assert_eq!(
+            "streebog256".parse::<HashAlg>().unwrap(),
+            HashAlg::Streebog256
+        );
+        assert_eq!(
+            "md_gost12_512".parse::<HashAlg>().unwrap(),
+            HashAlg::Streebog512
+        );
+        assert!("sha1".parse::<HashAlg>().is_err());
+    }
+
+    /// M7: 4 GiB + 72 bytes, crossing the 2^32-byte length boundary. ~70 s.
+    #[test]
+    #[ignore = "slow: hashes 4 GiB; run with --ignored"]
+    fn streebog_m7_four_gibibytes() {
+        let m2 = include_bytes!("../../vectors/streebog/M2");
+        let m5 = include_bytes!("../../vectors/streebog/M5");
+        let m6 = include_bytes!("../../vectors/streebog/M6");
+        let mut block = Vec::with_capacity(256 * 1024);
+        for _ in 0..1024 {
+            block.extend_from_slice(m5);
+            block.extend_from_slice(m6);
+        }
+        let mut h256 = Hasher::new(HashAlg::Streebog256);
+        let mut h512 = Hasher::new(HashAlg::Streebog512);
+        h256.update(m2);
+        h512.update(m2);
+        for _ in 0..(1u32 << 24) / 1024 {
+            h256.update(&block);
+            h512.update(&block);
+        }
+        let v = vectors();
+        let m7 = v["vectors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["message_len"] == 4294967368u64)
+            .unwrap();
+        assert_eq!(
+            hex::encode(h256.finalize()),
+            m7["streebog256"].as_str().unwrap()
+        );
+        assert_eq!(
+            hex::encode(h512.finalize()),
+            m7["streebog512"].as_str().unwrap()
+        );
+    }
 }

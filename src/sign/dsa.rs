@@ -42,7 +42,7 @@ pub(crate) fn sign_with_nonce<const N: usize>(
     let point = c.mul_base(k);
     // k is in (0, q), so the point is never the identity.
     let affine = c.to_affine(&point)?;
-    let x = c.fp.from_mont(&affine.x);
+    let x = c.fp.to_int(&affine.x);
     let r = c.fq.reduce(&x);
     if limbs::is_zero_mask(&r) != 0 {
         return None;
@@ -118,11 +118,11 @@ pub(crate) fn verify<const N: usize>(
     let fq = &c.fq;
     let e_m = fq.to_mont(e);
     let v = fq.invert(&e_m);
-    let z1 = fq.from_mont(&fq.mul(&fq.to_mont(s), &v));
-    let z2 = fq.from_mont(&fq.neg(&fq.mul(&fq.to_mont(r), &v)));
+    let z1 = fq.to_int(&fq.mul(&fq.to_mont(s), &v));
+    let z2 = fq.to_int(&fq.neg(&fq.mul(&fq.to_mont(r), &v)));
     let point = c.double_mul_vartime(&z1, &z2, &c.to_projective(pubkey));
     let affine = c.to_affine(&point).ok_or(Error::SignatureMismatch)?;
-    let x = c.fp.from_mont(&affine.x);
+    let x = c.fp.to_int(&affine.x);
     let big_r = fq.reduce(&x);
     if bool::from(Fe(big_r).ct_eq(&Fe(*r))) {
         Ok(())
@@ -139,7 +139,7 @@ pub(crate) fn validate_public<const N: usize>(
     x: &[u64; N],
     y: &[u64; N],
 ) -> Result<AffinePoint<N>, Error> {
-    let (Some(xm), Some(ym)) = (c.fp.from_canonical(x), c.fp.from_canonical(y)) else {
+    let (Some(xm), Some(ym)) = (c.fp.checked_element(x), c.fp.checked_element(y)) else {
         return Err(Error::PublicKey("coordinate not below the field prime p"));
     };
     let point = AffinePoint { x: xm, y: ym };

@@ -131,7 +131,11 @@ fn random_scalar<const N: usize>(c: &Curve<N>) -> Result<[u64; N]> {
     }
 }
 
-fn sign_generic<const N: usize>(c: &Curve<N>, d: &[u64; N], digest: &[u8]) -> Result<([u64; N], [u64; N])> {
+fn sign_generic<const N: usize>(
+    c: &Curve<N>,
+    d: &[u64; N],
+    digest: &[u8],
+) -> Result<([u64; N], [u64; N])> {
     let e = dsa::digest_to_e(c, digest).ok_or(Error::DigestLength {
         bits: 64 * N,
         got: digest.len(),
@@ -259,7 +263,9 @@ impl SigningKey {
                 let (r, s) = sign_generic(c, d, digest)?;
                 Ok(Signature::from_limbs(size, &r, &s))
             }
-            _ => Err(Error::KeyMismatch("key width does not match its curve".into())),
+            _ => Err(Error::KeyMismatch(
+                "key width does not match its curve".into(),
+            )),
         }
     }
 
@@ -274,18 +280,28 @@ impl SigningKey {
         k_le.reverse();
         match (&self.secret, self.curve.curve()) {
             (Secret::W4(d), AnyCurve::W4(c)) => {
-                let e = dsa::digest_to_e(c, digest).ok_or(Error::DigestLength { bits: 256, got: digest.len() })?;
+                let e = dsa::digest_to_e(c, digest).ok_or(Error::DigestLength {
+                    bits: 256,
+                    got: digest.len(),
+                })?;
                 let k = secret_from_le(c, &k_le)?;
-                let (r, s) = dsa::sign_with_nonce(c, d, &e, &k).ok_or(Error::SignatureRange("r or s is zero"))?;
+                let (r, s) = dsa::sign_with_nonce(c, d, &e, &k)
+                    .ok_or(Error::SignatureRange("r or s is zero"))?;
                 Ok(Signature::from_limbs(size, &r, &s))
             }
             (Secret::W8(d), AnyCurve::W8(c)) => {
-                let e = dsa::digest_to_e(c, digest).ok_or(Error::DigestLength { bits: 512, got: digest.len() })?;
+                let e = dsa::digest_to_e(c, digest).ok_or(Error::DigestLength {
+                    bits: 512,
+                    got: digest.len(),
+                })?;
                 let k = secret_from_le(c, &k_le)?;
-                let (r, s) = dsa::sign_with_nonce(c, d, &e, &k).ok_or(Error::SignatureRange("r or s is zero"))?;
+                let (r, s) = dsa::sign_with_nonce(c, d, &e, &k)
+                    .ok_or(Error::SignatureRange("r or s is zero"))?;
                 Ok(Signature::from_limbs(size, &r, &s))
             }
-            _ => Err(Error::KeyMismatch("key width does not match its curve".into())),
+            _ => Err(Error::KeyMismatch(
+                "key width does not match its curve".into(),
+            )),
         }
     }
 }
@@ -342,12 +358,12 @@ impl VerifyingKey {
         let (xo, yo) = out.split_at_mut(n);
         match (&self.point, self.curve.curve()) {
             (PublicPoint::W4(p), AnyCurve::W4(c)) => {
-                limbs::write_le_bytes(&c.fp.from_mont(&p.x), xo);
-                limbs::write_le_bytes(&c.fp.from_mont(&p.y), yo);
+                limbs::write_le_bytes(&c.fp.to_int(&p.x), xo);
+                limbs::write_le_bytes(&c.fp.to_int(&p.y), yo);
             }
             (PublicPoint::W8(p), AnyCurve::W8(c)) => {
-                limbs::write_le_bytes(&c.fp.from_mont(&p.x), xo);
-                limbs::write_le_bytes(&c.fp.from_mont(&p.y), yo);
+                limbs::write_le_bytes(&c.fp.to_int(&p.x), xo);
+                limbs::write_le_bytes(&c.fp.to_int(&p.y), yo);
             }
             _ => {}
         }
@@ -383,7 +399,9 @@ impl VerifyingKey {
         match (&self.point, self.curve.curve()) {
             (PublicPoint::W4(p), AnyCurve::W4(c)) => Self::verify_generic(c, p, digest, signature),
             (PublicPoint::W8(p), AnyCurve::W8(c)) => Self::verify_generic(c, p, digest, signature),
-            _ => Err(Error::KeyMismatch("key width does not match its curve".into())),
+            _ => Err(Error::KeyMismatch(
+                "key width does not match its curve".into(),
+            )),
         }
     }
 
@@ -511,7 +529,8 @@ fn to_sig_err(e: Error) -> signature::Error {
 
 impl Signer<Signature> for SigningKey {
     fn try_sign(&self, msg: &[u8]) -> core::result::Result<Signature, signature::Error> {
-        self.sign_prehash(&self.hash_alg().digest(msg)).map_err(to_sig_err)
+        self.sign_prehash(&self.hash_alg().digest(msg))
+            .map_err(to_sig_err)
     }
 }
 
@@ -522,13 +541,21 @@ impl PrehashSigner<Signature> for SigningKey {
 }
 
 impl Verifier<Signature> for VerifyingKey {
-    fn verify(&self, msg: &[u8], signature: &Signature) -> core::result::Result<(), signature::Error> {
+    fn verify(
+        &self,
+        msg: &[u8],
+        signature: &Signature,
+    ) -> core::result::Result<(), signature::Error> {
         self.verify_message(msg, signature).map_err(to_sig_err)
     }
 }
 
 impl PrehashVerifier<Signature> for VerifyingKey {
-    fn verify_prehash(&self, prehash: &[u8], signature: &Signature) -> core::result::Result<(), signature::Error> {
+    fn verify_prehash(
+        &self,
+        prehash: &[u8],
+        signature: &Signature,
+    ) -> core::result::Result<(), signature::Error> {
         VerifyingKey::verify_prehash(self, prehash, signature).map_err(to_sig_err)
     }
 }

@@ -42,18 +42,31 @@ fn appendix_a_examples_reproduce_exactly() {
         let digest = unhex(enc["digest_bytes_hex"].as_str().unwrap());
         let k = unhex(vector["k"].as_str().unwrap());
         let sig = key.sign_prehash_with_nonce(&digest, &k).unwrap();
-        assert_eq!(hex::encode(sig.as_bytes()), enc["signature_s_r_be_hex"].as_str().unwrap());
+        assert_eq!(
+            hex::encode(sig.as_bytes()),
+            enc["signature_s_r_be_hex"].as_str().unwrap()
+        );
         assert_eq!(
             hex::encode(sig.to_reversed()),
             enc["signature_cryptoapi_reversed_hex"].as_str().unwrap()
         );
-        assert_eq!(hex::encode(sig.r_be()), vector["r"].as_str().unwrap().to_lowercase());
-        let vk = VerifyingKey::from_le_bytes(curve, &unhex(enc["public_key_spki_octets_hex"].as_str().unwrap())).unwrap();
+        assert_eq!(
+            hex::encode(sig.r_be()),
+            vector["r"].as_str().unwrap().to_lowercase()
+        );
+        let vk = VerifyingKey::from_le_bytes(
+            curve,
+            &unhex(enc["public_key_spki_octets_hex"].as_str().unwrap()),
+        )
+        .unwrap();
         vk.verify_prehash(&digest, &sig).unwrap();
         // alpha + 1 (the digest's first byte is the least significant) must fail
         let mut other = digest.clone();
         other[0] = other[0].wrapping_add(1);
-        assert_eq!(vk.verify_prehash(&other, &sig), Err(Error::SignatureMismatch));
+        assert_eq!(
+            vk.verify_prehash(&other, &sig),
+            Err(Error::SignatureMismatch)
+        );
         // hedged signing gives a different, valid signature
         let hedged = key.sign_prehash(&digest).unwrap();
         assert_ne!(hedged, sig);
@@ -81,8 +94,14 @@ fn check_scalar_mult<const N: usize>(c: &Curve<N>, vector: &Value) {
     }
     for r in results {
         let a = c.to_affine(&r).unwrap();
-        assert_eq!(c.fp.from_mont(&a.x), be_limbs::<N>(vector["Rx"].as_str().unwrap()));
-        assert_eq!(c.fp.from_mont(&a.y), be_limbs::<N>(vector["Ry"].as_str().unwrap()));
+        assert_eq!(
+            c.fp.to_int(&a.x),
+            be_limbs::<N>(vector["Rx"].as_str().unwrap())
+        );
+        assert_eq!(
+            c.fp.to_int(&a.y),
+            be_limbs::<N>(vector["Ry"].as_str().unwrap())
+        );
     }
 }
 
@@ -106,13 +125,21 @@ fn cryptopro_csp_signatures_verify_after_reversal() {
         let curve = curve_by_name(vector["curve_oid"].as_str().unwrap());
         let data = unhex(vector["data_hex"].as_str().unwrap());
         let hash = unhex(vector["hash_hex"].as_str().unwrap());
-        let vk = VerifyingKey::from_le_bytes(curve, &unhex(vector["pubkey_raw_hex"].as_str().unwrap())).unwrap();
+        let vk =
+            VerifyingKey::from_le_bytes(curve, &unhex(vector["pubkey_raw_hex"].as_str().unwrap()))
+                .unwrap();
         assert_eq!(vk.hash_alg().digest(&data), hash);
-        let sig = Signature::from_reversed(&unhex(vector["signature_raw_hex"].as_str().unwrap())).unwrap();
+        let sig = Signature::from_reversed(&unhex(vector["signature_raw_hex"].as_str().unwrap()))
+            .unwrap();
         vk.verify_message(&data, &sig).unwrap();
         // without the reversal it must not verify
-        let raw = Signature::from_slice(&unhex(vector["signature_raw_hex"].as_str().unwrap())).unwrap();
-        assert!(vk.verify_message(&data, &raw).is_err(), "{}", vector["label"]);
+        let raw =
+            Signature::from_slice(&unhex(vector["signature_raw_hex"].as_str().unwrap())).unwrap();
+        assert!(
+            vk.verify_message(&data, &raw).is_err(),
+            "{}",
+            vector["label"]
+        );
     }
 }
 
@@ -128,12 +155,18 @@ fn every_curve_signs_and_verifies() {
             assert!(vk.verify(&[i ^ 1; 37], &sig).is_err());
             let mut bad = sig.as_bytes().to_vec();
             bad[3] ^= 0x40;
-            assert!(vk.verify(&msg, &Signature::from_slice(&bad).unwrap()).is_err());
+            assert!(
+                vk.verify(&msg, &Signature::from_slice(&bad).unwrap())
+                    .is_err()
+            );
         }
         // round trips of the encodings
         let again = SigningKey::from_scalar_le(curve, &key.to_scalar_le()).unwrap();
         assert_eq!(again.verifying_key(), vk);
-        assert_eq!(VerifyingKey::from_le_bytes(curve, &vk.to_le_bytes()).unwrap(), *vk);
+        assert_eq!(
+            VerifyingKey::from_le_bytes(curve, &vk.to_le_bytes()).unwrap(),
+            *vk
+        );
     }
 }
 
@@ -169,7 +202,10 @@ fn out_of_range_r_and_s_are_rejected() {
         ];
         for (s_bytes, r_bytes, reason) in cases {
             let sig = Signature::from_slice(&[s_bytes, r_bytes].concat()).unwrap();
-            assert_eq!(vk.verify_prehash(&digest, &sig), Err(Error::SignatureRange(reason)));
+            assert_eq!(
+                vk.verify_prehash(&digest, &sig),
+                Err(Error::SignatureRange(reason))
+            );
         }
         // r + q and s + q are the same residues but must still be rejected
         assert!(Signature::from_slice(&[0u8; 65]).is_err());
@@ -183,9 +219,18 @@ fn out_of_range_r_and_s_are_rejected() {
 #[test]
 fn private_key_range() {
     let curve = CurveId::CryptoProA;
-    assert_eq!(SigningKey::from_scalar_le(curve, &[0u8; 32]).unwrap_err(), Error::PrivateKeyRange);
-    assert_eq!(SigningKey::from_scalar_be(curve, &q_be(curve)).unwrap_err(), Error::PrivateKeyRange);
-    assert!(matches!(SigningKey::from_scalar_le(curve, &[1u8; 33]), Err(Error::Length { .. })));
+    assert_eq!(
+        SigningKey::from_scalar_le(curve, &[0u8; 32]).unwrap_err(),
+        Error::PrivateKeyRange
+    );
+    assert_eq!(
+        SigningKey::from_scalar_be(curve, &q_be(curve)).unwrap_err(),
+        Error::PrivateKeyRange
+    );
+    assert!(matches!(
+        SigningKey::from_scalar_le(curve, &[1u8; 33]),
+        Err(Error::Length { .. })
+    ));
     let mut q_minus_1 = q_be(curve);
     *q_minus_1.last_mut().unwrap() -= 1;
     SigningKey::from_scalar_be(curve, &q_minus_1).unwrap();
@@ -230,12 +275,20 @@ fn small_order_offset<const N: usize>(c: &Curve<N>) -> Vec<AffinePoint<N>> {
         let mut xv = [0u64; N];
         xv[0] = seed;
         let x = c.fp.to_mont(&xv);
-        let rhs = c.fp.add(&c.fp.add(&c.fp.mul(&c.fp.square(&x), &x), &c.fp.mul(&c.a, &x)), &c.b);
+        let rhs = c.fp.add(
+            &c.fp
+                .add(&c.fp.mul(&c.fp.square(&x), &x), &c.fp.mul(&c.a, &x)),
+            &c.b,
+        );
         let y = c.fp.pow_public(&rhs, &p_plus_1_over_4);
         if c.fp.square(&y) != rhs {
             continue;
         }
-        let p = ProjectivePoint { x, y, z: c.fp.one() };
+        let p = ProjectivePoint {
+            x,
+            y,
+            z: c.fp.one(),
+        };
         let t = c.mul_vartime(&p, c.q());
         if bool::from(c.is_identity(&t)) {
             continue;
@@ -252,8 +305,8 @@ fn small_order_offset<const N: usize>(c: &Curve<N>) -> Vec<AffinePoint<N>> {
 
 fn le_bytes_of<const N: usize>(c: &Curve<N>, p: &AffinePoint<N>) -> Vec<u8> {
     let mut out = vec![0u8; 16 * N];
-    limbs::write_le_bytes(&c.fp.from_mont(&p.x), &mut out[..8 * N]);
-    limbs::write_le_bytes(&c.fp.from_mont(&p.y), &mut out[8 * N..]);
+    limbs::write_le_bytes(&c.fp.to_int(&p.x), &mut out[..8 * N]);
+    limbs::write_le_bytes(&c.fp.to_int(&p.y), &mut out[8 * N..]);
     out
 }
 
@@ -261,14 +314,25 @@ fn le_bytes_of<const N: usize>(c: &Curve<N>, p: &AffinePoint<N>) -> Vec<u8> {
 fn invalid_public_keys_are_rejected() {
     for curve in [CurveId::Tc26_256A, CurveId::Tc26_512C] {
         let bad_points = match curve.curve() {
-            AnyCurve::W4(c) => small_order_offset(c).iter().map(|p| le_bytes_of(c, p)).collect::<Vec<_>>(),
-            AnyCurve::W8(c) => small_order_offset(c).iter().map(|p| le_bytes_of(c, p)).collect(),
+            AnyCurve::W4(c) => small_order_offset(c)
+                .iter()
+                .map(|p| le_bytes_of(c, p))
+                .collect::<Vec<_>>(),
+            AnyCurve::W8(c) => small_order_offset(c)
+                .iter()
+                .map(|p| le_bytes_of(c, p))
+                .collect(),
         };
-        assert!(!bad_points.is_empty(), "found small-order points on {curve}");
+        assert!(
+            !bad_points.is_empty(),
+            "found small-order points on {curve}"
+        );
         for bytes in bad_points {
             assert_eq!(
                 VerifyingKey::from_le_bytes(curve, &bytes),
-                Err(Error::PublicKey("point is not in the prime-order subgroup (small-order component)"))
+                Err(Error::PublicKey(
+                    "point is not in the prime-order subgroup (small-order component)"
+                ))
             );
         }
     }
@@ -285,7 +349,10 @@ fn invalid_public_keys_are_rejected() {
             VerifyingKey::from_le_bytes(curve, &vec![0xff; n]),
             Err(Error::PublicKey("coordinate not below the field prime p"))
         );
-        assert!(matches!(VerifyingKey::from_le_bytes(curve, &bytes[1..]), Err(Error::Length { .. })));
+        assert!(matches!(
+            VerifyingKey::from_le_bytes(curve, &bytes[1..]),
+            Err(Error::Length { .. })
+        ));
     }
 }
 
