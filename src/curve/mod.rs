@@ -23,6 +23,8 @@ pub(crate) struct Curve<const N: usize> {
     pub fq: MontField<N>,
     /// The coefficient a (Montgomery form).
     pub a: Fe<N>,
+    /// Whether a = -3, which turns multiplications by a into additions.
+    pub a_is_minus_3: bool,
     /// The coefficient b (Montgomery form).
     pub b: Fe<N>,
     /// 3b, used by the complete formulas.
@@ -42,6 +44,8 @@ impl<const N: usize> Curve<N> {
         let a = fp.to_mont(&limbs::from_hex(raw.a));
         let b = fp.to_mont(&limbs::from_hex(raw.b));
         let b3 = fp.add(&fp.double(&b), &b);
+        let minus_3 = fp.neg(&fp.add(&fp.double(&fp.one()), &fp.one()));
+        let a_is_minus_3 = a == minus_3;
         let g = AffinePoint {
             x: fp.to_mont(&limbs::from_hex(raw.gx)),
             y: fp.to_mont(&limbs::from_hex(raw.gy)),
@@ -50,6 +54,7 @@ impl<const N: usize> Curve<N> {
             fp,
             fq,
             a,
+            a_is_minus_3,
             b,
             b3,
             g,

@@ -85,6 +85,16 @@ impl<const N: usize> Curve<N> {
         })
     }
 
+    /// Affine x and y of a point known not to be the identity, with no
+    /// branch at all (the identity would map to (0, 0)). For secret points.
+    pub(crate) fn to_affine_ct(&self, p: &ProjectivePoint<N>) -> AffinePoint<N> {
+        let zinv = self.fp.invert(&p.z);
+        AffinePoint {
+            x: self.fp.mul(&p.x, &zinv),
+            y: self.fp.mul(&p.y, &zinv),
+        }
+    }
+
     /// Whether an affine point satisfies the curve equation.
     pub(crate) fn is_on_curve(&self, p: &AffinePoint<N>) -> bool {
         let f = &self.fp;
@@ -112,11 +122,24 @@ impl<const N: usize> Curve<N> {
         bool::from(x & y)
     }
 
+    /// a * x: three additions and a negation when a = -3 (the CryptoPro and
+    /// tc26-512-A/B curves), a multiplication otherwise. The choice depends
+    /// only on the curve.
+    #[inline(always)]
+    pub(crate) fn mul_a(&self, x: &Fe<N>) -> Fe<N> {
+        if self.a_is_minus_3 {
+            let f = &self.fp;
+            f.neg(&f.add(&f.double(x), x))
+        } else {
+            self.fp.mul(&self.a, x)
+        }
+    }
+
     /// P + Q, complete (RCB algorithm 1): 12M + 3 mul-by-a + 2 mul-by-3b.
     #[inline(always)]
     pub(crate) fn add(&self, p: &ProjectivePoint<N>, q: &ProjectivePoint<N>) -> ProjectivePoint<N> {
         let f = &self.fp;
-        let (a, b3) = (&self.a, &self.b3);
+        let b3 = &self.b3;
         let t0 = f.mul(&p.x, &q.x);
         let t1 = f.mul(&p.y, &q.y);
         let t2 = f.mul(&p.z, &q.z);
@@ -135,7 +158,7 @@ impl<const N: usize> Curve<N> {
         t5 = f.mul(&t5, &x3);
         x3 = f.add(&t1, &t2);
         t5 = f.sub(&t5, &x3); // Y1Z2 + Y2Z1
-        self.add_tail(t0, t1, t2, t3, t4, t5, a, b3)
+        self.add_tail(t0, t1, t2, t3, t4, t5, b3)
     }
 
     /// P + Q for an affine Q (Z2 = 1): algorithm 1 with the Z2 products
@@ -147,7 +170,7 @@ impl<const N: usize> Curve<N> {
         q: &AffinePoint<N>,
     ) -> ProjectivePoint<N> {
         let f = &self.fp;
-        let (a, b3) = (&self.a, &self.b3);
+        let b3 = &self.b3;
         let t0 = f.mul(&p.x, &q.x);
         let t1 = f.mul(&p.y, &q.y);
         let t2 = p.z;
@@ -157,13 +180,13 @@ impl<const N: usize> Curve<N> {
         t3 = f.sub(&t3, &f.add(&t0, &t1)); // X1Y2 + X2Y1
         let t4 = f.add(&f.mul(&q.x, &p.z), &p.x); // X1 + X2Z1
         let t5 = f.add(&f.mul(&q.y, &p.z), &p.y); // Y1 + Y2Z1
-        self.add_tail(t0, t1, t2, t3, t4, t5, a, b3)
+        self.add_tail(t0, t1, t2, t3, t4, t5, b3)
     }
 
     /// The shared second half of algorithm 1, from
     /// t0 = X1X2, t1 = Y1Y2, t2 = Z1Z2, t3 = X1Y2+X2Y1, t4 = X1Z2+X2Z1, t5 = Y1Z2+Y2Z1.
     #[inline(always)]
-    #[allow(clippy::too_many_arguments)]
+
     fn add_tail(
         &self,
         mut t0: Fe<N>,
@@ -172,11 +195,10 @@ impl<const N: usize> Curve<N> {
         t3: Fe<N>,
         mut t4: Fe<N>,
         t5: Fe<N>,
-        a: &Fe<N>,
         b3: &Fe<N>,
     ) -> ProjectivePoint<N> {
         let f = &self.fp;
-        let mut z3 = f.mul(a, &t4);
+        let mut z3 = self.mul_a(&t4);
         let mut x3 = f.mul(b3, &t2);
         z3 = f.add(&x3, &z3);
         x3 = f.sub(&t1, &z3);
@@ -184,11 +206,11 @@ impl<const N: usize> Curve<N> {
         let mut y3 = f.mul(&x3, &z3);
         t1 = f.add(&t0, &t0);
         t1 = f.add(&t1, &t0);
-        t2 = f.mul(a, &t2);
+        t2 = self.mul_a(&t2);
         t4 = f.mul(b3, &t4);
         t1 = f.add(&t1, &t2);
         t2 = f.sub(&t0, &t2);
-        t2 = f.mul(a, &t2);
+        t2 = self.mul_a(&t2);
         t4 = f.add(&t4, &t2);
         t0 = f.mul(&t1, &t4);
         y3 = f.add(&y3, &t0);
@@ -209,7 +231,7 @@ impl<const N: usize> Curve<N> {
     #[inline(always)]
     pub(crate) fn double(&self, p: &ProjectivePoint<N>) -> ProjectivePoint<N> {
         let f = &self.fp;
-        let (a, b3) = (&self.a, &self.b3);
+        let b3 = &self.b3;
         let mut t0 = f.square(&p.x);
         let t1 = f.square(&p.y);
         let mut t2 = f.square(&p.z);
@@ -217,7 +239,7 @@ impl<const N: usize> Curve<N> {
         t3 = f.add(&t3, &t3);
         let mut z3 = f.mul(&p.x, &p.z);
         z3 = f.add(&z3, &z3);
-        let mut x3 = f.mul(a, &z3);
+        let mut x3 = self.mul_a(&z3);
         let mut y3 = f.mul(b3, &t2);
         y3 = f.add(&x3, &y3);
         x3 = f.sub(&t1, &y3);
@@ -225,9 +247,9 @@ impl<const N: usize> Curve<N> {
         y3 = f.mul(&x3, &y3);
         x3 = f.mul(&t3, &x3);
         z3 = f.mul(b3, &z3);
-        t2 = f.mul(a, &t2);
+        t2 = self.mul_a(&t2);
         t3 = f.sub(&t0, &t2);
-        t3 = f.mul(a, &t3);
+        t3 = self.mul_a(&t3);
         t3 = f.add(&t3, &z3);
         z3 = f.add(&t0, &t0);
         t0 = f.add(&z3, &t0);

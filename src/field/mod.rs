@@ -168,7 +168,53 @@ impl<const N: usize> MontField<N> {
 
     #[inline(always)]
     pub(crate) fn square(&self, a: &Fe<N>) -> Fe<N> {
-        self.mul(a, a)
+        Fe(self.mont_sqr(&a.0))
+    }
+
+    /// Squaring: the off-diagonal products once, doubled, plus the squares
+    /// of the limbs (N(N+1)/2 word products instead of N^2), followed by a
+    /// separate Montgomery reduction of the 2N-limb square.
+    #[inline(always)]
+    fn mont_sqr(&self, a: &[u64; N]) -> [u64; N] {
+        // 2N <= 16 limbs for the widest (512-bit) fields.
+        let mut t = [0u64; 16];
+        for i in 0..N {
+            let mut carry = 0u64;
+            for j in (i + 1)..N {
+                (t[i + j], carry) = mac(t[i + j], a[i], a[j], carry);
+            }
+            t[i + N] = carry;
+        }
+        let mut top = 0u64;
+        for limb in t.iter_mut().take(2 * N) {
+            let next = *limb >> 63;
+            *limb = (*limb << 1) | top;
+            top = next;
+        }
+        let mut carry = 0u64;
+        for i in 0..N {
+            let (lo, hi) = mac(t[2 * i], a[i], a[i], carry);
+            t[2 * i] = lo;
+            (t[2 * i + 1], carry) = adc(t[2 * i + 1], hi, 0);
+        }
+        self.mont_reduce(&mut t)
+    }
+
+    /// Montgomery reduction of a 2N-limb value below `m * R`: `t / R mod m`.
+    #[inline(always)]
+    fn mont_reduce(&self, t: &mut [u64; 16]) -> [u64; N] {
+        let mut overflow = 0u64;
+        for i in 0..N {
+            let u = t[i].wrapping_mul(self.m_inv);
+            let mut carry = 0u64;
+            for j in 0..N {
+                (t[i + j], carry) = mac(t[i + j], u, self.m[j], carry);
+            }
+            (t[i + N], overflow) = adc(t[i + N], carry, overflow);
+        }
+        let mut out = [0u64; N];
+        out.copy_from_slice(&t[N..2 * N]);
+        self.reduce_once(&out, overflow)
     }
 
     /// The CIOS kernel on raw limbs. Correct whenever `a * b < m * R`, in
@@ -317,6 +363,24 @@ mod tests {
         let inv = f.invert(&x);
         assert_eq!(f.mul(&x, &inv), f.one());
         assert_eq!(f.invert(&f.zero()), f.zero());
+    }
+
+    #[test]
+    fn squaring_matches_multiplication() {
+        let f = p256a();
+        let f8 = MontField::<8>::new(limbs::from_hex(
+            "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFDC7",
+        ));
+        let mut x = f.to_mont(&[u64::MAX; 4]);
+        let mut y = f8.to_mont(&[u64::MAX; 8]);
+        for _ in 0..200 {
+            assert_eq!(f.square(&x), f.mul(&x, &x));
+            assert_eq!(f8.square(&y), f8.mul(&y, &y));
+            x = f.add(&f.square(&x), &f.one());
+            y = f8.add(&f8.square(&y), &f8.one());
+        }
+        let m1 = f.neg(&f.one());
+        assert_eq!(f.square(&m1), f.one());
     }
 
     #[test]

@@ -39,9 +39,8 @@ pub(crate) fn sign_with_nonce<const N: usize>(
     e: &[u64; N],
     k: &[u64; N],
 ) -> Option<([u64; N], [u64; N])> {
-    let point = c.mul_base(k);
-    // k is in (0, q), so the point is never the identity.
-    let affine = c.to_affine(&point)?;
+    // k is in (0, q), so k*G is never the identity.
+    let affine = c.to_affine_ct(&c.mul_base(k));
     let x = c.fp.to_int(&affine.x);
     let r = c.fq.reduce(&x);
     if limbs::is_zero_mask(&r) != 0 {

@@ -75,9 +75,8 @@ fn scalar_in_range<const N: usize>(c: &Curve<N>, d: &[u64; N]) -> bool {
 }
 
 fn public_from_secret<const N: usize>(c: &Curve<N>, d: &[u64; N]) -> AffinePoint<N> {
-    let point = c.mul_base(d);
     // d is in (0, q): d*G is never the identity.
-    c.to_affine(&point).unwrap_or_default()
+    c.to_affine_ct(&c.mul_base(d))
 }
 
 fn secret_from_le<const N: usize>(c: &Curve<N>, bytes: &[u8]) -> Result<[u64; N]> {
