@@ -139,7 +139,6 @@ impl<const N: usize> Curve<N> {
     #[inline(always)]
     pub(crate) fn add(&self, p: &ProjectivePoint<N>, q: &ProjectivePoint<N>) -> ProjectivePoint<N> {
         let f = &self.fp;
-        let b3 = &self.b3;
         let t0 = f.mul(&p.x, &q.x);
         let t1 = f.mul(&p.y, &q.y);
         let t2 = f.mul(&p.z, &q.z);
@@ -158,7 +157,7 @@ impl<const N: usize> Curve<N> {
         t5 = f.mul(&t5, &x3);
         x3 = f.add(&t1, &t2);
         t5 = f.sub(&t5, &x3); // Y1Z2 + Y2Z1
-        self.add_tail(t0, t1, t2, t3, t4, t5, b3)
+        self.add_tail(t0, t1, t2, t3, t4, t5)
     }
 
     /// P + Q for an affine Q (Z2 = 1): algorithm 1 with the Z2 products
@@ -170,7 +169,6 @@ impl<const N: usize> Curve<N> {
         q: &AffinePoint<N>,
     ) -> ProjectivePoint<N> {
         let f = &self.fp;
-        let b3 = &self.b3;
         let t0 = f.mul(&p.x, &q.x);
         let t1 = f.mul(&p.y, &q.y);
         let t2 = p.z;
@@ -180,13 +178,12 @@ impl<const N: usize> Curve<N> {
         t3 = f.sub(&t3, &f.add(&t0, &t1)); // X1Y2 + X2Y1
         let t4 = f.add(&f.mul(&q.x, &p.z), &p.x); // X1 + X2Z1
         let t5 = f.add(&f.mul(&q.y, &p.z), &p.y); // Y1 + Y2Z1
-        self.add_tail(t0, t1, t2, t3, t4, t5, b3)
+        self.add_tail(t0, t1, t2, t3, t4, t5)
     }
 
     /// The shared second half of algorithm 1, from
     /// t0 = X1X2, t1 = Y1Y2, t2 = Z1Z2, t3 = X1Y2+X2Y1, t4 = X1Z2+X2Z1, t5 = Y1Z2+Y2Z1.
     #[inline(always)]
-
     fn add_tail(
         &self,
         mut t0: Fe<N>,
@@ -195,9 +192,9 @@ impl<const N: usize> Curve<N> {
         t3: Fe<N>,
         mut t4: Fe<N>,
         t5: Fe<N>,
-        b3: &Fe<N>,
     ) -> ProjectivePoint<N> {
         let f = &self.fp;
+        let b3 = &self.b3;
         let mut z3 = self.mul_a(&t4);
         let mut x3 = f.mul(b3, &t2);
         z3 = f.add(&x3, &z3);
