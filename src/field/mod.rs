@@ -8,6 +8,12 @@
 //! reduction for `2^256 - 617` / `2^512 - 569` can replace it behind the
 //! same methods.
 //!
+//! Moduli of the form `2^(64N) - c` with a small `c` (2^256 - 617 of
+//! CryptoPro-A, ESIA's curve, and tc26-256-A; 2^512 - 569 of tc26-512-A/C)
+//! take a faster path: the element is stored as itself (a "Montgomery form"
+//! with R = 1) and a 2N-limb product `H * 2^(64N) + L` is folded to
+//! `L + c * H`, twice, instead of Montgomery-reduced.
+//!
 //! No method branches on or indexes memory by element values; only the
 //! modulus (public) steers control flow, and `*_vartime` methods say so.
 
@@ -66,6 +72,10 @@ pub(crate) struct MontField<const N: usize> {
     one: [u64; N],
     /// `m - 2`: the exponent of Fermat inversion.
     m_minus_2: [u64; N],
+    /// `2^(64N) mod m` as a plain integer, for wide reductions.
+    r_plain: [u64; N],
+    /// `c` when `m = 2^(64N) - c` with `c < 2^32` (then R = 1), else 0.
+    special_c: u64,
 }
 
 impl<const N: usize> MontField<N> {
@@ -92,12 +102,29 @@ impl<const N: usize> MontField<N> {
         let mut two = [0u64; N];
         two[0] = 2;
         let (m_minus_2, _) = limbs::sub(&m, &two);
+        let r_plain = one;
+        let special_c = if m[1..].iter().all(|&l| l == u64::MAX) && m[0].wrapping_neg() < (1 << 32)
+        {
+            m[0].wrapping_neg()
+        } else {
+            0
+        };
+        let (one, r2) = if special_c != 0 {
+            // Elements are stored as themselves: R = 1.
+            let mut unit = [0u64; N];
+            unit[0] = 1;
+            (unit, unit)
+        } else {
+            (one, x)
+        };
         MontField {
             m,
             m_inv,
-            r2: x,
+            r2,
             one,
             m_minus_2,
+            r_plain,
+            special_c,
         }
     }
 
@@ -197,7 +224,7 @@ impl<const N: usize> MontField<N> {
             t[2 * i] = lo;
             (t[2 * i + 1], carry) = adc(t[2 * i + 1], hi, 0);
         }
-        self.mont_reduce(&mut t)
+        self.reduce_product(&mut t)
     }
 
     /// Montgomery reduction of a 2N-limb value below `m * R`: `t / R mod m`.
@@ -217,30 +244,66 @@ impl<const N: usize> MontField<N> {
         self.reduce_once(&out, overflow)
     }
 
-    /// The CIOS kernel on raw limbs. Correct whenever `a * b < m * R`, in
-    /// particular for any `a < R` when `b < m`; the result is below `m`.
+    /// The product of two N-limb values into a 2N-limb buffer (schoolbook).
     #[inline(always)]
-    fn mont_mul(&self, a: &[u64; N], b: &[u64; N]) -> [u64; N] {
-        let mut t = [0u64; N];
-        let mut t_hi = 0u64;
-        for bi in b.iter() {
-            // t += a * b[i]
+    fn mul_wide(a: &[u64; N], b: &[u64; N]) -> [u64; 16] {
+        let mut t = [0u64; 16];
+        for i in 0..N {
             let mut carry = 0u64;
             for j in 0..N {
-                (t[j], carry) = mac(t[j], a[j], *bi, carry);
+                (t[i + j], carry) = mac(t[i + j], a[i], b[j], carry);
             }
-            let (top, top_carry) = adc(t_hi, carry, 0);
-            // t += u * m with u chosen so the lowest limb vanishes, then shift.
-            let u = t[0].wrapping_mul(self.m_inv);
-            let (_, mut carry) = mac(t[0], u, self.m[0], 0);
-            for j in 1..N {
-                (t[j - 1], carry) = mac(t[j], u, self.m[j], carry);
-            }
-            let (low, c) = adc(top, carry, 0);
-            t[N - 1] = low;
-            t_hi = top_carry + c;
+            t[i + N] = carry;
         }
-        self.reduce_once(&t, t_hi)
+        t
+    }
+
+    /// Reduces a 2N-limb product: Montgomery reduction, or the fold for
+    /// `m = 2^(64N) - c`.
+    #[inline(always)]
+    fn reduce_product(&self, t: &mut [u64; 16]) -> [u64; N] {
+        if self.special_c != 0 {
+            self.fold_reduce(t)
+        } else {
+            self.mont_reduce(t)
+        }
+    }
+
+    /// `t mod m` for `m = 2^(64N) - c`: since 2^(64N) = c (mod m),
+    /// H * 2^(64N) + L = L + c*H. The first fold leaves a value below
+    /// (c + 1) * 2^(64N); the second adds top * c; a wrap past 2^(64N) in
+    /// it is worth one more c and leaves a small value; one conditional
+    /// subtraction finishes. Straight-line code.
+    #[inline(always)]
+    fn fold_reduce(&self, t: &[u64; 16]) -> [u64; N] {
+        let c = self.special_c;
+        let mut acc = [0u64; N];
+        let mut carry = 0u64;
+        for i in 0..N {
+            (acc[i], carry) = mac(t[i], t[N + i], c, carry);
+        }
+        // carry <= c; fold it: acc += carry * c.
+        let (lo, hi) = mac(acc[0], carry, c, 0);
+        acc[0] = lo;
+        let mut wrap = hi;
+        for limb in acc.iter_mut().skip(1) {
+            (*limb, wrap) = adc(*limb, wrap, 0);
+        }
+        // wrap is 0 or 1; a wrap means another 2^(64N) = c.
+        let (lo, mut wrap2) = adc(acc[0], wrap * c, 0);
+        acc[0] = lo;
+        for limb in acc.iter_mut().skip(1) {
+            (*limb, wrap2) = adc(*limb, wrap2, 0);
+        }
+        self.reduce_once(&acc, 0)
+    }
+
+    /// The Montgomery product on raw limbs. Correct whenever `a * b < m * R`,
+    /// in particular for any `a < R` when `b < m`; the result is below `m`.
+    #[inline(always)]
+    fn mont_mul(&self, a: &[u64; N], b: &[u64; N]) -> [u64; N] {
+        let mut t = Self::mul_wide(a, b);
+        self.reduce_product(&mut t)
     }
 
     /// Enters Montgomery form from any value below `R` (not only below `m`):
@@ -263,17 +326,16 @@ impl<const N: usize> MontField<N> {
         self.to_int(&self.to_mont(x))
     }
 
-    /// `(hi * R + lo) mod m` as a plain integer, for wide random values.
+    /// `(hi * 2^(64N) + lo) mod m` as a plain integer, for wide random values.
     pub(crate) fn reduce_wide(&self, lo: &[u64; N], hi: &[u64; N]) -> [u64; N] {
-        // to_mont(hi) is hi*R mod m read as a plain integer; reduce(lo) is lo mod m.
-        let high = self.to_mont(hi);
-        let low = Fe(self.reduce(lo));
-        self.add(&high, &low).0
+        let high = self.mul_plain(&self.reduce(hi), &self.r_plain);
+        let low = self.reduce(lo);
+        self.add_plain(&high, &low)
     }
 
     /// `a * b mod m` for plain (non-Montgomery) integers below `m`.
     pub(crate) fn mul_plain(&self, a: &[u64; N], b: &[u64; N]) -> [u64; N] {
-        // mont_mul(a*R, b) = a*b.
+        // mont_mul(a*R, b) = a*b (R = 1 for the special moduli).
         self.mont_mul(&self.to_mont(a).0, b)
     }
 
@@ -363,6 +425,67 @@ mod tests {
         let inv = f.invert(&x);
         assert_eq!(f.mul(&x, &inv), f.one());
         assert_eq!(f.invert(&f.zero()), f.zero());
+    }
+
+    /// The same modulus with the fold disabled: plain Montgomery arithmetic.
+    fn generic<const N: usize>(f: &MontField<N>) -> MontField<N> {
+        let mut g = f.clone();
+        if g.special_c != 0 {
+            g.special_c = 0;
+            let mut x = [0u64; N];
+            x[0] = 1;
+            let mut one = [0u64; N];
+            for i in 0..2 * 64 * N {
+                x = MontField::double_mod(&x, &g.m);
+                if i + 1 == 64 * N {
+                    one = x;
+                }
+            }
+            g.one = one;
+            g.r2 = x;
+        }
+        g
+    }
+
+    fn special_agrees<const N: usize>(f: &MontField<N>) {
+        assert_ne!(f.special_c, 0);
+        let g = generic(f);
+        let mut a = [0u64; N];
+        let mut b = [u64::MAX; N];
+        for round in 0..300u64 {
+            for i in 0..N {
+                a[i] = a[i]
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(round + i as u64)
+                    .rotate_left(17);
+                b[i] ^= a[i].rotate_left(29);
+            }
+            if round == 1 {
+                a = [u64::MAX; N]; // above m
+            }
+            let (fa, fb) = (f.to_mont(&a), f.to_mont(&b));
+            let (ga, gb) = (g.to_mont(&a), g.to_mont(&b));
+            assert_eq!(f.to_int(&f.mul(&fa, &fb)), g.to_int(&g.mul(&ga, &gb)));
+            assert_eq!(f.to_int(&f.square(&fa)), g.to_int(&g.square(&ga)));
+            assert_eq!(f.to_int(&f.invert(&fa)), g.to_int(&g.invert(&ga)));
+            assert_eq!(
+                f.mul_plain(&f.reduce(&a), &f.reduce(&b)),
+                g.mul_plain(&g.reduce(&a), &g.reduce(&b))
+            );
+            assert_eq!(f.reduce_wide(&a, &b), g.reduce_wide(&a, &b));
+        }
+        // m - 1 squared is 1; products near the top fold twice
+        let m1 = f.neg(&f.one());
+        assert_eq!(f.square(&m1), f.one());
+        assert_eq!(f.to_int(&f.mul(&m1, &f.one())), g.to_int(&g.neg(&g.one())));
+    }
+
+    #[test]
+    fn special_reduction_agrees_with_montgomery() {
+        special_agrees(&p256a());
+        special_agrees(&MontField::<8>::new(limbs::from_hex(
+            "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFDC7",
+        )));
     }
 
     #[test]
