@@ -17,7 +17,9 @@ use crate::curve::Curve;
 use crate::curve::point::AffinePoint;
 use crate::error::Error;
 use crate::field::{Fe, limbs};
-use crate::hash::hmac_streebog512;
+use hmac::{KeyInit, Mac};
+
+type HmacSha512 = hmac::Hmac<sha2::Sha512>;
 
 /// e = LE(digest) mod q, with 0 replaced by 1. The digest is public.
 pub(crate) fn digest_to_e<const N: usize>(c: &Curve<N>, digest: &[u8]) -> Option<[u64; N]> {
@@ -57,11 +59,17 @@ pub(crate) fn sign_with_nonce<const N: usize>(
     Some((r, s))
 }
 
-/// Draws the hedged nonce for attempt `counter`: HMAC-Streebog-512 keyed
-/// with the private key over fresh randomness and the digest (in the spirit
-/// of RFC 6979 section 3.6), 2 * 64N bits reduced mod q so the bias is
-/// below 2^-256. A broken RNG then degrades to a deterministic nonce, never
-/// to a repeated one for different messages.
+/// Draws the hedged nonce for attempt `counter`: an HMAC keyed with the
+/// private key over fresh randomness and the digest (RFC 6979 section 3.6's
+/// idea), 2 * 64N bits reduced mod q so the bias is below 2^-256. A broken
+/// RNG then degrades to a deterministic nonce, never to a repeated one for
+/// different messages.
+///
+/// The HMAC is HMAC-SHA-512, not HMAC-Streebog: Streebog implementations
+/// (the `streebog` crate included) look up tables indexed by state bytes,
+/// which here would be derived from the key, a cache-timing channel.
+/// SHA-512 is add-rotate-xor and constant-time. The nonce never leaves
+/// this function, so the choice does not affect interoperability.
 pub(crate) fn hedged_nonce<const N: usize>(
     c: &Curve<N>,
     d: &[u64; N],
@@ -82,7 +90,10 @@ pub(crate) fn hedged_nonce<const N: usize>(
     let msg_len = 82 + dlen;
     for block in 0..blocks {
         msg[17] = block as u8;
-        let mut out = hmac_streebog512(&key[..8 * N], &msg[..msg_len]);
+        let mut mac = <HmacSha512 as KeyInit>::new_from_slice(&key[..8 * N])
+            .expect("HMAC takes any key length");
+        mac.update(&msg[..msg_len]);
+        let mut out: [u8; 64] = mac.finalize().into_bytes().into();
         wide[64 * block..64 * block + 64].copy_from_slice(&out);
         out.zeroize();
     }
