@@ -18,6 +18,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod cms;
 pub mod curve;
 pub mod error;
 pub(crate) mod field;
