@@ -1,0 +1,34 @@
+//! Reproduces the RFC 4491bis certificate signatures byte for byte with the
+//! nonces of GOST R 34.10-2012 Appendix A (needs feature `test-vectors`).
+
+use gostcms::keys::{Certificate, decode_private_key};
+
+fn read(rel: &str) -> Vec<u8> {
+    std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)).unwrap()
+}
+
+#[test]
+fn rfc4491bis_certificate_signatures_reproduce() {
+    let index: serde_json::Value =
+        serde_json::from_slice(&read("vectors/x509/index.json")).unwrap();
+    for id in [
+        "rfc4491bis_256_test_paramset",
+        "rfc4491bis_512_test_paramset",
+    ] {
+        let item = index["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .unwrap();
+        let k = hex::decode(item["determinism"]["cert"]["k"].as_str().unwrap()).unwrap();
+        let key = decode_private_key(&read(&format!("vectors/x509/{id}_key.pem"))).unwrap();
+        let cert =
+            Certificate::from_pem_or_der(&read(&format!("vectors/x509/{id}_cert.der"))).unwrap();
+        let digest = key.hash_alg().digest(cert.tbs_der().unwrap());
+        let sig = key.sign_prehash_with_nonce(&digest, &k).unwrap();
+        assert_eq!(sig.as_bytes(), cert.signature_bytes(), "{id}");
+        let expected = item["signatures"]["cert"].as_str().unwrap().to_lowercase();
+        assert_eq!(hex::encode(sig.as_bytes()), expected, "{id}");
+    }
+}
