@@ -161,6 +161,13 @@ fn esia_service_certificates_load() {
         );
         assert!(!cert.subject().is_empty());
         assert!(!cert.serial_hex().is_empty());
+        let index: serde_json::Value =
+            serde_json::from_slice(&read("vectors/esia/esia.json")).unwrap();
+        let text = index.to_string().to_lowercase();
+        assert!(
+            text.contains(&format!("\"serial\":\"{}\"", cert.serial_hex())),
+            "{name}"
+        );
         // Not self-signed: the issuer's key is not ours.
         assert!(cert.verify_signed_by(&key).is_err());
     }
@@ -728,5 +735,125 @@ fn openssl_verifies_our_self_signed_certificates() {
             "{curve}: {stdout} {}",
             String::from_utf8_lossy(&out.stderr)
         );
+    }
+}
+
+#[test]
+fn bare_curve_oid_parameters_are_accepted() {
+    for curve in [CurveId::CryptoProA, CurveId::Tc26_512B] {
+        let key = SigningKey::generate(curve).unwrap();
+        let alg_oid = match curve.key_size() {
+            gostcms::KeySize::Bits256 => "1.2.643.7.1.1.1.1",
+            gostcms::KeySize::Bits512 => "1.2.643.7.1.1.1.2",
+        };
+        let alg_oid = der::asn1::ObjectIdentifier::new(alg_oid).unwrap();
+        let alg = tlv(
+            0x30,
+            &[
+                tlv(0x06, alg_oid.as_bytes()),
+                tlv(0x06, curve.oid().as_bytes()),
+            ]
+            .concat(),
+        );
+        let point = tlv(0x04, &key.verifying_key().to_le_bytes());
+        let spki = tlv(
+            0x30,
+            &[alg.clone(), tlv(0x03, &[&[0u8][..], &point].concat())].concat(),
+        );
+        assert_eq!(&decode_public_key(&spki).unwrap(), key.verifying_key());
+        let pkcs8 = tlv(
+            0x30,
+            &[tlv(0x02, &[0]), alg, tlv(0x04, &key.to_scalar_le())].concat(),
+        );
+        assert_eq!(
+            decode_private_key(&pkcs8).unwrap().verifying_key(),
+            key.verifying_key()
+        );
+        // SEQUENCE { curve, digest } also for curves that are usually written without it.
+        let with_digest = tlv(
+            0x30,
+            &[
+                tlv(0x06, alg_oid.as_bytes()),
+                tlv(
+                    0x30,
+                    &[
+                        tlv(0x06, curve.oid().as_bytes()),
+                        tlv(0x06, &[0x2a, 0x85, 0x03, 0x07, 0x01, 0x01, 0x02, 0x03]),
+                    ]
+                    .concat(),
+                ),
+            ]
+            .concat(),
+        );
+        let spki = tlv(
+            0x30,
+            &[with_digest, tlv(0x03, &[&[0u8][..], &point].concat())].concat(),
+        );
+        assert_eq!(&decode_public_key(&spki).unwrap(), key.verifying_key());
+    }
+}
+
+#[test]
+fn encrypted_pkcs8_der_is_reported() {
+    // EncryptedPrivateKeyInfo: SEQUENCE { AlgorithmIdentifier, OCTET STRING }.
+    let pbes2 = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0d];
+    let der = tlv(
+        0x30,
+        &[tlv(0x30, &tlv(0x06, &pbes2)), tlv(0x04, &[1, 2, 3])].concat(),
+    );
+    let err = decode_private_key(&der).unwrap_err();
+    assert!(matches!(err, Error::Unsupported(_)), "{err}");
+}
+
+#[test]
+fn random_and_mutated_inputs_never_panic() {
+    // xorshift: deterministic, no extra dependency.
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let seeds = [
+        SigningKey::generate(CurveId::Tc26_256A)
+            .unwrap()
+            .to_pkcs8_der()
+            .to_vec(),
+        read("vectors/pfx/expected_private_key_info.der"),
+        read("vectors/x509/tk26iok_512_cert.der"),
+        SigningKey::generate(CurveId::CryptoProXchB)
+            .unwrap()
+            .verifying_key()
+            .to_spki_der(),
+    ];
+    for _ in 0..4000 {
+        let mut input = seeds[(next() % seeds.len() as u64) as usize].clone();
+        for _ in 0..1 + next() % 4 {
+            let i = (next() % input.len() as u64) as usize;
+            match next() % 4 {
+                0 => input[i] = next() as u8,
+                1 => input.truncate(i.max(1)),
+                2 => input.insert(i, next() as u8),
+                _ => {
+                    input.remove(i);
+                }
+            }
+            if input.is_empty() {
+                input.push(0x30);
+            }
+        }
+        let _ = decode_private_key(&input);
+        let _ = decode_public_key(&input);
+        if let Ok(c) = Certificate::from_pem_or_der(&input) {
+            let _ = c.verifying_key().map(|k| c.verify_signed_by(&k));
+            let _ = (c.subject(), c.issuer(), c.serial_hex(), c.tbs_der());
+        }
+    }
+    for len in 0..64 {
+        let bytes: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+        let _ = decode_private_key(&bytes);
+        let _ = decode_public_key(&bytes);
+        let _ = Certificate::from_pem_or_der(&bytes);
     }
 }

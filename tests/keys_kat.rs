@@ -32,3 +32,52 @@ fn rfc4491bis_certificate_signatures_reproduce() {
         assert_eq!(hex::encode(sig.as_bytes()), expected, "{id}");
     }
 }
+
+/// The first element (the signed part) of a CSR or CRL, as received.
+fn first_element(der: &[u8]) -> &[u8] {
+    let header = |b: &[u8]| {
+        if b[1] & 0x80 != 0 {
+            2 + (b[1] & 0x7f) as usize
+        } else {
+            2
+        }
+    };
+    let length = |b: &[u8]| {
+        if b[1] & 0x80 == 0 {
+            b[1] as usize
+        } else {
+            b[2..header(b)]
+                .iter()
+                .fold(0usize, |a, &x| (a << 8) | x as usize)
+        }
+    };
+    let inner = &der[header(der)..];
+    &inner[..header(inner) + length(inner)]
+}
+
+#[test]
+fn rfc4491bis_csr_and_crl_signatures_reproduce() {
+    let index: serde_json::Value =
+        serde_json::from_slice(&read("vectors/x509/index.json")).unwrap();
+    for id in [
+        "rfc4491bis_256_test_paramset",
+        "rfc4491bis_512_test_paramset",
+    ] {
+        let item = index["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .unwrap();
+        let key = decode_private_key(&read(&format!("vectors/x509/{id}_key.der"))).unwrap();
+        for kind in ["csr", "crl"] {
+            let k = hex::decode(item["determinism"][kind]["k"].as_str().unwrap()).unwrap();
+            let der = read(&format!("vectors/x509/{id}_{kind}.der"));
+            let digest = key.hash_alg().digest(first_element(&der));
+            let sig = key.sign_prehash_with_nonce(&digest, &k).unwrap();
+            let expected = item["signatures"][kind].as_str().unwrap().to_lowercase();
+            assert_eq!(hex::encode(sig.as_bytes()), expected, "{id} {kind}");
+            assert!(der.ends_with(sig.as_bytes()), "{id} {kind}");
+        }
+    }
+}

@@ -96,9 +96,16 @@ impl Certificate {
         self.parsed.tbs_certificate().issuer().to_string()
     }
 
-    /// The serial number as lowercase hex of its big-endian magnitude.
+    /// The serial number as lowercase hex of its big-endian magnitude,
+    /// without the DER sign octet ("ff8c7e...", as OpenSSL shows "FF:8C:7E...").
     pub fn serial_hex(&self) -> String {
-        hex::encode(self.parsed.tbs_certificate().serial_number().as_bytes())
+        let bytes = self.parsed.tbs_certificate().serial_number().as_bytes();
+        let skip = bytes
+            .iter()
+            .take_while(|&&b| b == 0)
+            .count()
+            .min(bytes.len().saturating_sub(1));
+        hex::encode(bytes.get(skip..).unwrap_or(bytes))
     }
 
     /// Start of the validity period.
