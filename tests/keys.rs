@@ -857,3 +857,25 @@ fn random_and_mutated_inputs_never_panic() {
         let _ = Certificate::from_pem_or_der(&bytes);
     }
 }
+
+#[test]
+fn wrong_der_objects_are_named() {
+    let cert = read("vectors/x509/tk26iok_256_cert.der");
+    let key = read("vectors/x509/tk26iok_256_key.der");
+    let err = decode_private_key(&cert).unwrap_err().to_string();
+    assert!(err.contains("looks like an X.509 certificate"), "{err}");
+    let err = decode_public_key(&cert).unwrap_err().to_string();
+    assert!(err.contains("looks like an X.509 certificate"), "{err}");
+    let err = decode_public_key(&key).unwrap_err().to_string();
+    assert!(err.contains("looks like a PKCS#8 PrivateKeyInfo"), "{err}");
+    let err = Certificate::from_pem_or_der(&key).unwrap_err().to_string();
+    assert!(err.contains("looks like a PKCS#8 PrivateKeyInfo"), "{err}");
+    let spki = SigningKey::generate(CurveId::Tc26_256A)
+        .unwrap()
+        .verifying_key()
+        .to_spki_der();
+    let err = decode_private_key(&spki).unwrap_err().to_string();
+    assert!(err.contains("looks like a SubjectPublicKeyInfo"), "{err}");
+    let err = Certificate::from_pem_or_der(&spki).unwrap_err().to_string();
+    assert!(err.contains("looks like a SubjectPublicKeyInfo"), "{err}");
+}

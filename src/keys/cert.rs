@@ -42,6 +42,10 @@ impl Certificate {
 
     /// Parses DER.
     pub fn from_der(der: &[u8]) -> Result<Self> {
+        Self::parse(der).map_err(|e| d::with_hint(e, der, "an X.509 certificate or CRL"))
+    }
+
+    fn parse(der: &[u8]) -> Result<Self> {
         // Structural check first, for precise messages and the trailing-data rule.
         let outer = d::expect_only(der, tag::SEQUENCE, "Certificate")?;
         d::expect(outer.content, tag::SEQUENCE, "Certificate.tbsCertificate")?;

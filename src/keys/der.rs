@@ -192,3 +192,45 @@ pub(crate) fn tlv_secret(t: u8, content: &[u8]) -> zeroize::Zeroizing<Vec<u8>> {
 pub(crate) fn oid_tlv(o: &ObjectIdentifier) -> Vec<u8> {
     tlv(tag::OID, o.as_bytes())
 }
+
+/// A guess at what a DER structure is, for error messages when the wrong
+/// kind of object is passed ("this looks like an X.509 certificate").
+pub(crate) fn describe(der: &[u8]) -> Option<&'static str> {
+    let (outer, _) = read(der, "").ok()?;
+    if outer.tag != tag::SEQUENCE {
+        return None;
+    }
+    let (first, rest) = read(outer.content, "").ok()?;
+    let second = read(rest, "").ok();
+    match (first.tag, second) {
+        (tag::INTEGER, _) => Some("a PKCS#8 PrivateKeyInfo"),
+        (tag::SEQUENCE, Some((s, r))) => {
+            let inner_first = read(first.content, "").ok().map(|(t, _)| t.tag);
+            match (inner_first, s.tag) {
+                (Some(0xA0 | tag::INTEGER), tag::SEQUENCE) if !r.is_empty() => {
+                    Some("an X.509 certificate or CRL")
+                }
+                (Some(tag::OID), tag::BIT_STRING) => Some("a SubjectPublicKeyInfo (public key)"),
+                (Some(tag::OID), tag::OCTET_STRING) => {
+                    Some("an encrypted PKCS#8 EncryptedPrivateKeyInfo")
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Appends " (the input looks like X)" to an error when the guess differs
+/// from what was expected.
+pub(crate) fn with_hint(err: crate::Error, der: &[u8], expected: &'static str) -> crate::Error {
+    match (describe(der), err) {
+        (Some(kind), crate::Error::Encoding { context, detail }) if kind != expected => {
+            crate::Error::Encoding {
+                context,
+                detail: format!("{detail} (the input looks like {kind}, not {expected})"),
+            }
+        }
+        (_, err) => err,
+    }
+}

@@ -24,6 +24,7 @@ use crate::error::{Error, Result};
 use crate::sign::SigningKey;
 
 const PK: &str = "PKCS#8 privateKey";
+const ENCRYPTED: &str = "an encrypted PKCS#8 EncryptedPrivateKeyInfo";
 
 /// Parses a PKCS#8 private key: PEM "PRIVATE KEY", base64, or DER.
 ///
@@ -39,18 +40,18 @@ pub fn decode_private_key(bytes: &[u8]) -> Result<SigningKey> {
 pub fn decode_private_key_der(der: &[u8]) -> Result<(SigningKey, KeyAlgorithm)> {
     let outer = d::expect_only(der, tag::SEQUENCE, "PKCS#8 PrivateKeyInfo")?;
     let (version, rest) = d::read(outer.content, "PKCS#8 version")?;
-    if version.tag == tag::SEQUENCE {
-        // EncryptedPrivateKeyInfo starts with an AlgorithmIdentifier.
-        return Err(pem::encrypted_unsupported());
-    }
     if version.tag != tag::INTEGER {
-        return Err(Error::encoding(
+        if d::describe(der) == Some(ENCRYPTED) {
+            return Err(pem::encrypted_unsupported());
+        }
+        let err = Error::encoding(
             "PKCS#8 version",
             format!(
                 "expected INTEGER (0x02), found {}",
                 d::tag_name(version.tag)
             ),
-        ));
+        );
+        return Err(d::with_hint(err, der, "a PKCS#8 PrivateKeyInfo"));
     }
     if version.content != [0] && version.content != [1] {
         return Err(Error::encoding(

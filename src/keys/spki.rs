@@ -23,6 +23,10 @@ pub fn decode_public_key(bytes: &[u8]) -> Result<VerifyingKey> {
 
 /// Parses SubjectPublicKeyInfo DER; returns the key and its algorithm.
 pub fn decode_public_key_der(der: &[u8]) -> Result<(VerifyingKey, KeyAlgorithm)> {
+    parse_spki(der).map_err(|e| d::with_hint(e, der, "a SubjectPublicKeyInfo (public key)"))
+}
+
+fn parse_spki(der: &[u8]) -> Result<(VerifyingKey, KeyAlgorithm)> {
     let outer = d::expect_only(der, tag::SEQUENCE, "SubjectPublicKeyInfo")?;
     let (alg, rest) = d::expect(
         outer.content,
