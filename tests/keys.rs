@@ -217,6 +217,21 @@ fn all_four_private_key_forms_round_trip() {
         // Form 2: OCTET STRING wrapping LE(d).
         let back = decode_private_key(&with_private_key(&key, &tlv(0x04, &le))).unwrap();
         assert_eq!(back.to_scalar_le().to_vec(), le, "{curve} form 2");
+        // Form 2, variable width: a trailing zero sign octet, and a short value.
+        let signed = [le.clone(), vec![0]].concat();
+        let back = decode_private_key(&with_private_key(&key, &tlv(0x04, &signed))).unwrap();
+        assert_eq!(
+            back.to_scalar_le().to_vec(),
+            le,
+            "{curve} form 2 + sign octet"
+        );
+        let small = SigningKey::from_scalar_le(curve, &le[..n - 3]).unwrap();
+        let back = decode_private_key(&with_private_key(&key, &tlv(0x04, &le[..n - 3]))).unwrap();
+        assert_eq!(
+            back.verifying_key(),
+            small.verifying_key(),
+            "{curve} short form 2"
+        );
         // Form 3: INTEGER d, minimal two's complement.
         let mut be: Vec<u8> = le.iter().rev().copied().collect();
         while be.len() > 1 && be[0] == 0 && be[1] & 0x80 == 0 {

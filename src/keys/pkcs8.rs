@@ -2,7 +2,8 @@
 //!
 //! privateKey is read in the four forms seen in the wild:
 //! 1. raw LE(d), exactly as wide as q (TC26, OpenSSL's gost engine);
-//! 2. an OCTET STRING wrapping LE(d) (Bouncy Castle);
+//! 2. an OCTET STRING wrapping LE(d) (Bouncy Castle; also accepted shorter
+//!    than q, or with a trailing zero sign octet, as older versions wrote it);
 //! 3. an INTEGER d (big-endian);
 //! 4. masked: k || m1 || ... (each LE, as wide as q), raw or as a SEQUENCE
 //!    of OCTET STRINGs, with d = k * m1 * ... mod q (CryptoPro).
@@ -132,6 +133,9 @@ pub(crate) fn scalar_from_octets(curve: CurveId, octets: &[u8]) -> Result<Signin
                 tag::OCTET_STRING if tlv.content.len() == n => {
                     return reduced_scalar(curve, tlv.content);
                 }
+                tag::OCTET_STRING if is_variable_width(tlv.content, n) => {
+                    return short_le_scalar(curve, tlv.content, n);
+                }
                 tag::OCTET_STRING if mask_parts(tlv.content.len(), n).is_some() => {
                     return masked_raw(curve, tlv.content, n);
                 }
@@ -177,6 +181,22 @@ fn integer_scalar(curve: CurveId, content: &[u8], n: usize) -> Result<SigningKey
     }
     let mut le = Zeroizing::new(vec![0u8; n]);
     for (dst, src) in le.iter_mut().zip(magnitude.iter().rev()) {
+        *dst = *src;
+    }
+    reduced_scalar(curve, &le)
+}
+
+/// Form 2 written from a big integer's minimal bytes, reversed (older
+/// Bouncy Castle): shorter than n, or n + 1 with a zero sign octet last.
+fn is_variable_width(content: &[u8], n: usize) -> bool {
+    let len = content.len();
+    (1..n).contains(&len) || (len == n + 1 && content.last() == Some(&0))
+}
+
+/// LE(d) of up to n + 1 bytes (a zero sign octet last), zero-extended to n.
+fn short_le_scalar(curve: CurveId, content: &[u8], n: usize) -> Result<SigningKey> {
+    let mut le = Zeroizing::new(vec![0u8; n]);
+    for (dst, src) in le.iter_mut().zip(content.iter()) {
         *dst = *src;
     }
     reduced_scalar(curve, &le)
