@@ -1,0 +1,139 @@
+//! GOST R 34.10 AlgorithmIdentifier: key algorithm OID plus parameters
+//! SEQUENCE { publicKeyParamSet, digestParamSet OPTIONAL, ... } or a bare
+//! curve OID.
+
+use der::asn1::ObjectIdentifier;
+
+use super::der::{self as d, tag};
+use crate::curve::id::oids;
+use crate::curve::{CurveId, KeySize};
+use crate::error::{Error, Result};
+
+/// A parsed GOST key AlgorithmIdentifier.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyAlgorithm {
+    /// id-tc26-gost3410-12-256, -512, or id-GostR3410-2001.
+    pub algorithm: ObjectIdentifier,
+    /// publicKeyParamSet.
+    pub curve: CurveId,
+    /// digestParamSet, if present.
+    pub digest: Option<ObjectIdentifier>,
+}
+
+impl KeyAlgorithm {
+    /// True for legacy GOST R 34.10-2001 keys.
+    pub fn is_2001(&self) -> bool {
+        self.algorithm == oids::GOST3410_2001
+    }
+}
+
+/// Parses the content of an AlgorithmIdentifier SEQUENCE.
+pub(crate) fn parse(content: &[u8], what: &'static str) -> Result<KeyAlgorithm> {
+    let (alg, rest) = d::expect(content, tag::OID, what)?;
+    let algorithm = d::oid(alg.content, what)?;
+    let size = if algorithm == oids::GOST3410_2012_256 || algorithm == oids::GOST3410_2001 {
+        KeySize::Bits256
+    } else if algorithm == oids::GOST3410_2012_512 {
+        KeySize::Bits512
+    } else {
+        return Err(Error::Unsupported(format!(
+            "{what}: key algorithm {algorithm} is not GOST R 34.10 (expected {} / {} or legacy {})",
+            oids::GOST3410_2012_256,
+            oids::GOST3410_2012_512,
+            oids::GOST3410_2001
+        )));
+    };
+    if rest.is_empty() {
+        return Err(Error::encoding(
+            what,
+            format!(
+                "parameters of {algorithm} are missing: expected SEQUENCE {{ publicKeyParamSet OID, digestParamSet OID OPTIONAL }}"
+            ),
+        ));
+    }
+    let params = d::expect_only(rest, rest.first().copied().unwrap_or(0), what)?;
+    let (curve_oid, digest) = match params.tag {
+        tag::OID => (d::oid(params.content, what)?, None),
+        tag::SEQUENCE => {
+            let (c, more) = d::expect(params.content, tag::OID, "publicKeyParamSet")?;
+            let curve_oid = d::oid(c.content, "publicKeyParamSet")?;
+            let mut digest = None;
+            let mut more = more;
+            // digestParamSet, then (2001 keys) encryptionParamSet: OIDs.
+            let mut index = 0;
+            while !more.is_empty() {
+                let (o, next) = d::expect(more, tag::OID, "GOST key parameters")?;
+                let value = d::oid(o.content, "GOST key parameters")?;
+                if index == 0 {
+                    digest = Some(value);
+                }
+                index += 1;
+                if index > 2 {
+                    return Err(Error::encoding(
+                        what,
+                        "too many elements in GOST key parameters (at most 3 OIDs)",
+                    ));
+                }
+                more = next;
+            }
+            (curve_oid, digest)
+        }
+        other => {
+            return Err(Error::encoding(
+                what,
+                format!(
+                    "parameters: expected SEQUENCE (0x30) or OBJECT IDENTIFIER (0x06), found {}",
+                    d::tag_name(other)
+                ),
+            ));
+        }
+    };
+    let curve =
+        CurveId::from_oid(&curve_oid).ok_or_else(|| Error::UnknownCurve(curve_oid.to_string()))?;
+    if curve.key_size() != size {
+        return Err(Error::KeyMismatch(format!(
+            "{what}: algorithm {algorithm} is for {}-bit keys but parameter set {curve_oid} ({}) is {}-bit",
+            8 * size.coordinate_len(),
+            curve.asn1_name(),
+            8 * curve.key_size().coordinate_len()
+        )));
+    }
+    Ok(KeyAlgorithm {
+        algorithm,
+        curve,
+        digest,
+    })
+}
+
+/// The key algorithm OID for a curve.
+pub(crate) fn key_oid(curve: CurveId) -> ObjectIdentifier {
+    match curve.key_size() {
+        KeySize::Bits256 => oids::GOST3410_2012_256,
+        KeySize::Bits512 => oids::GOST3410_2012_512,
+    }
+}
+
+/// The digestParamSet written for a curve: Streebog-256 for the 256-bit
+/// curves named under 1.2.643.2.2 (CryptoPro, Xch, Test), as OpenSSL's gost
+/// engine writes them; omitted otherwise.
+pub(crate) fn digest_param(curve: CurveId) -> Option<ObjectIdentifier> {
+    const CRYPTOPRO_ARC: &[u8] = &[0x2a, 0x85, 0x03, 0x02, 0x02];
+    let is_cryptopro = curve.oid().as_bytes().starts_with(CRYPTOPRO_ARC);
+    (curve.key_size() == KeySize::Bits256 && is_cryptopro).then_some(oids::STREEBOG_256)
+}
+
+/// Encodes the parameters SEQUENCE { curve OID [, digest OID] }.
+pub(crate) fn encode_params(curve: CurveId) -> Vec<u8> {
+    let mut params = d::oid_tlv(&curve.oid());
+    if let Some(dg) = digest_param(curve) {
+        params.extend_from_slice(&d::oid_tlv(&dg));
+    }
+    d::tlv(tag::SEQUENCE, &params)
+}
+
+/// Encodes the whole AlgorithmIdentifier SEQUENCE.
+pub(crate) fn encode(curve: CurveId) -> Vec<u8> {
+    let mut content = d::oid_tlv(&key_oid(curve));
+    content.extend_from_slice(&encode_params(curve));
+    d::tlv(tag::SEQUENCE, &content)
+}

@@ -1,0 +1,193 @@
+//! Input detection: PEM (any label, optional RFC 1421 headers), bare base64,
+//! or binary DER.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+
+/// PEM label of PKCS#8 private keys.
+pub const LABEL_PRIVATE_KEY: &str = "PRIVATE KEY";
+/// PEM label of encrypted PKCS#8 private keys.
+pub const LABEL_ENCRYPTED_PRIVATE_KEY: &str = "ENCRYPTED PRIVATE KEY";
+/// PEM label of SubjectPublicKeyInfo.
+pub const LABEL_PUBLIC_KEY: &str = "PUBLIC KEY";
+/// PEM label of X.509 certificates.
+pub const LABEL_CERTIFICATE: &str = "CERTIFICATE";
+
+/// How an input was encoded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Binary DER.
+    Der,
+    /// PEM with this label.
+    Pem(String),
+    /// Base64 of DER without PEM armour.
+    Base64,
+}
+
+/// Decoded input: its DER bytes (wiped on drop) and how it was encoded.
+#[derive(Debug)]
+pub struct Decoded {
+    /// The DER bytes.
+    pub der: Zeroizing<Vec<u8>>,
+    /// The input encoding.
+    pub format: Format,
+}
+
+fn is_b64_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_')
+}
+
+fn decode_b64(text: &[u8], context: &'static str) -> Result<Zeroizing<Vec<u8>>> {
+    let clean: Zeroizing<Vec<u8>> = Zeroizing::new(
+        text.iter()
+            .copied()
+            .filter(|b| !b.is_ascii_whitespace())
+            .map(|b| match b {
+                b'-' => b'+',
+                b'_' => b'/',
+                b => b,
+            })
+            .collect(),
+    );
+    if let Some(bad) = clean.iter().find(|&&b| !is_b64_char(b)) {
+        return Err(Error::encoding(
+            context,
+            format!("invalid base64 character 0x{bad:02x}"),
+        ));
+    }
+    let unpadded: &[u8] = {
+        let end = clean.iter().rposition(|&b| b != b'=').map_or(0, |i| i + 1);
+        clean.get(..end).unwrap_or(&[])
+    };
+    let mut padded = Zeroizing::new(unpadded.to_vec());
+    while !padded.len().is_multiple_of(4) {
+        padded.push(b'=');
+    }
+    STANDARD
+        .decode(padded.as_slice())
+        .map(Zeroizing::new)
+        .map_err(|e| Error::encoding(context, format!("invalid base64: {e}")))
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Parses the first PEM block in `input`: returns its label and DER bytes.
+fn decode_pem_block(input: &[u8]) -> Result<Option<(String, Zeroizing<Vec<u8>>)>> {
+    const CONTEXT: &str = "PEM";
+    let Some(begin) = find(input, b"-----BEGIN ") else {
+        return Ok(None);
+    };
+    let after_begin = input.get(begin + 11..).unwrap_or(&[]);
+    let label_end = find(after_begin, b"-----")
+        .ok_or_else(|| Error::encoding(CONTEXT, "unterminated BEGIN line"))?;
+    let label_bytes = after_begin.get(..label_end).unwrap_or(&[]);
+    let label = core::str::from_utf8(label_bytes)
+        .map_err(|_| Error::encoding(CONTEXT, "label is not UTF-8"))?
+        .trim()
+        .to_owned();
+    let body = after_begin.get(label_end + 5..).unwrap_or(&[]);
+    let end_marker = format!("-----END {label}-----");
+    let end = find(body, end_marker.as_bytes())
+        .ok_or_else(|| Error::encoding(CONTEXT, format!("missing \"{end_marker}\" line")))?;
+    let body = body.get(..end).unwrap_or(&[]);
+    // Skip RFC 1421 headers ("Proc-Type: ...") if present.
+    let mut text: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::with_capacity(body.len()));
+    for line in body.split(|&b| b == b'\n') {
+        if line.contains(&b':') {
+            continue;
+        }
+        text.extend_from_slice(line);
+    }
+    let der = decode_b64(&text, "PEM base64 body")?;
+    Ok(Some((label, der)))
+}
+
+/// Detects PEM, bare base64 or DER and returns DER bytes.
+///
+/// Bare base64 is recognised when the input is ASCII text made only of base64
+/// characters and whitespace and does not start with a DER SEQUENCE tag.
+pub fn decode_any(input: &[u8]) -> Result<Decoded> {
+    if input.is_empty() {
+        return Err(Error::encoding("input", "empty input"));
+    }
+    if let Some((label, der)) = decode_pem_block(input)? {
+        return Ok(Decoded {
+            der,
+            format: Format::Pem(label),
+        });
+    }
+    if input.first() == Some(&0x30) {
+        return Ok(Decoded {
+            der: Zeroizing::new(input.to_vec()),
+            format: Format::Der,
+        });
+    }
+    if input
+        .iter()
+        .all(|&b| is_b64_char(b) || b.is_ascii_whitespace())
+    {
+        let der = decode_b64(input, "base64 input")?;
+        return Ok(Decoded {
+            der,
+            format: Format::Base64,
+        });
+    }
+    Err(Error::encoding(
+        "input",
+        format!(
+            "neither PEM, base64 nor DER (DER must start with SEQUENCE 0x30, found 0x{:02x})",
+            input.first().copied().unwrap_or(0)
+        ),
+    ))
+}
+
+/// Like [`decode_any`], but a PEM label must be `expected`; `ENCRYPTED
+/// PRIVATE KEY` gets an [`Error::Unsupported`].
+pub fn decode_expecting(input: &[u8], expected: &str) -> Result<Zeroizing<Vec<u8>>> {
+    let decoded = decode_any(input)?;
+    if let Format::Pem(label) = &decoded.format {
+        if label == LABEL_ENCRYPTED_PRIVATE_KEY {
+            return Err(encrypted_unsupported());
+        }
+        if label != expected {
+            return Err(Error::encoding(
+                "PEM label",
+                format!("expected {expected}, found {label}"),
+            ));
+        }
+    }
+    Ok(decoded.der)
+}
+
+/// The error for password-protected PKCS#8.
+pub(crate) fn encrypted_unsupported() -> Error {
+    Error::Unsupported(
+        "encrypted PKCS#8 (EncryptedPrivateKeyInfo) is not yet supported; decrypt it first, e.g. \
+         `openssl pkcs8 -in key.pem -out plain.pem` with the gost engine loaded"
+            .into(),
+    )
+}
+
+/// PEM-encodes DER bytes with 64-column lines and LF line endings.
+pub fn encode(label: &str, der: &[u8]) -> Zeroizing<String> {
+    let b64 = Zeroizing::new(STANDARD.encode(der));
+    let mut out = Zeroizing::new(String::with_capacity(
+        b64.len() + b64.len() / 64 + 2 * label.len() + 40,
+    ));
+    out.push_str("-----BEGIN ");
+    out.push_str(label);
+    out.push_str("-----\n");
+    for chunk in b64.as_bytes().chunks(64) {
+        out.push_str(core::str::from_utf8(chunk).unwrap_or(""));
+        out.push('\n');
+    }
+    out.push_str("-----END ");
+    out.push_str(label);
+    out.push_str("-----\n");
+    out
+}
