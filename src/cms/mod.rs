@@ -1,4 +1,31 @@
-//! CMS (PKCS#7) SignedData. So far: the BER -> DER normaliser that lets
-//! the typed DER model read CryptoPro, Java and `openssl cms -stream` output.
+//! CMS (PKCS#7) SignedData with GOST R 34.10-2012 keys: building detached
+//! and attached signatures ([`sign`]) and verifying what CryptoPro, OpenSSL
+//! and Java produce ([`verify`]), including BER ([`ber`]).
 
 pub mod ber;
+pub mod input;
+pub mod sign;
+pub mod verify;
+
+pub use sign::{AttributeMode, CmsSigner, SignOptions, SignerId};
+pub use verify::{Content, SignerError, SignerResult, VerifyReport, verify};
+
+/// CMS object identifiers.
+pub mod oids {
+    use der::asn1::ObjectIdentifier as Oid;
+
+    /// id-data.
+    pub const DATA: Oid = Oid::new_unwrap("1.2.840.113549.1.7.1");
+    /// id-signedData.
+    pub const SIGNED_DATA: Oid = Oid::new_unwrap("1.2.840.113549.1.7.2");
+    /// id-digestedData.
+    pub const DIGESTED_DATA: Oid = Oid::new_unwrap("1.2.840.113549.1.7.5");
+    /// id-contentType attribute.
+    pub const CONTENT_TYPE: Oid = Oid::new_unwrap("1.2.840.113549.1.9.3");
+    /// id-messageDigest attribute.
+    pub const MESSAGE_DIGEST: Oid = Oid::new_unwrap("1.2.840.113549.1.9.4");
+    /// id-signingTime attribute.
+    pub const SIGNING_TIME: Oid = Oid::new_unwrap("1.2.840.113549.1.9.5");
+    /// id-aa-signingCertificateV2 (RFC 5035).
+    pub const SIGNING_CERTIFICATE_V2: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.47");
+}

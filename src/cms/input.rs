@@ -1,0 +1,109 @@
+//! Lenient decoding of signatures as people pass them around: DER or BER
+//! bytes, PEM (any label), standard base64 or base64url, padded or not,
+//! wrapped or not, percent-encoded or not.
+
+use base64::Engine;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+
+use crate::error::{Error, Result};
+
+const LENIENT: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
+);
+
+/// Decodes percent-escapes (`%2B`, `%2F`, `%3D`, ...); other bytes pass.
+fn percent_decode(text: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        if text[i] == b'%' {
+            let hex = text
+                .get(i + 1..i + 3)
+                .and_then(|h| core::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .ok_or_else(|| Error::encoding("percent-encoding", format!("bad escape at byte {i}")))?;
+            out.push(hex);
+            i += 3;
+        } else {
+            out.push(text[i]);
+            i += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// Base64 in either alphabet, any padding, whitespace ignored.
+pub fn decode_base64_lenient(text: &[u8]) -> Result<Vec<u8>> {
+    let text = if text.contains(&b'%') {
+        percent_decode(text)?
+    } else {
+        text.to_vec()
+    };
+    let cleaned: Vec<u8> = text
+        .iter()
+        .filter(|b| !b.is_ascii_whitespace())
+        .map(|&b| match b {
+            b'-' => b'+',
+            b'_' => b'/',
+            other => other,
+        })
+        .collect();
+    LENIENT
+        .decode(&cleaned)
+        .map_err(|e| Error::encoding("base64", format!("not base64 or base64url: {e}")))
+}
+
+/// Turns any of the accepted encodings into the binary BER/DER bytes.
+pub fn decode_signature_input(input: &[u8]) -> Result<Vec<u8>> {
+    let trimmed = input.trim_ascii();
+    if trimmed.is_empty() {
+        return Err(Error::encoding("signature", "empty input"));
+    }
+    if trimmed[0] == 0x30 {
+        return Ok(input.to_vec());
+    }
+    if let Some(start) = find(trimmed, b"-----BEGIN ") {
+        let body_start = find(&trimmed[start..], b"\n").map(|n| start + n + 1).ok_or_else(|| {
+            Error::encoding("PEM", "BEGIN line is not followed by a line break")
+        })?;
+        let body_end = find(&trimmed[body_start..], b"-----END ")
+            .map(|n| body_start + n)
+            .ok_or_else(|| Error::encoding("PEM", "no -----END line"))?;
+        return decode_base64_lenient(&trimmed[body_start..body_end]);
+    }
+    let der = decode_base64_lenient(trimmed)?;
+    if der.first() != Some(&0x30) {
+        return Err(Error::encoding(
+            "signature",
+            "decoded data does not start with an ASN.1 SEQUENCE: not a CMS structure",
+        ));
+    }
+    Ok(der)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_spelling_of_the_same_bytes() {
+        let der = [0x30u8, 0x03, 0x02, 0x01, 0xfb];
+        let std = base64::engine::general_purpose::STANDARD.encode(der);
+        let url = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(der);
+        let pct = std.replace('+', "%2B").replace('/', "%2F").replace('=', "%3D");
+        let pem = format!("-----BEGIN CMS-----\n{std}\n-----END CMS-----\n");
+        for input in [std.as_bytes(), url.as_bytes(), pct.as_bytes(), pem.as_bytes(), &der[..]] {
+            assert_eq!(decode_signature_input(input).unwrap(), der, "{:?}", String::from_utf8_lossy(input));
+        }
+        assert!(decode_signature_input(b"").is_err());
+        assert!(decode_signature_input(b"%G1").is_err());
+        assert!(decode_signature_input(b"aGVsbG8").is_err()); // "hello": not a SEQUENCE
+    }
+}
