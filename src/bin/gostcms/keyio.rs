@@ -1,0 +1,134 @@
+//! Reading keys, certificates and signatures; writing signatures.
+//!
+//! Key and certificate loading goes through `load_key`, `load_public` and
+//! `load_cert` only: when the keys branch lands, `use super::keys_shim as keys`
+//! becomes `use gostcms::keys` and the shim file is deleted.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+use gostcms::{Signature, SigningKey, VerifyingKey};
+
+use super::CliError;
+use super::input::read_input;
+use super::keys_shim as keys;
+
+pub use keys::cert::{Certificate, self_signed};
+
+/// The private key in `path` (PKCS#8, PEM or DER).
+pub fn load_key(path: &str) -> Result<SigningKey, CliError> {
+    let bytes = zeroize::Zeroizing::new(read_input(path, "key")?);
+    keys::decode_private_key(&bytes)
+        .map_err(|e| CliError::input(format!("cannot read key {path}: {e}")))
+}
+
+/// The certificate in `path` (PEM or DER).
+pub fn load_cert(path: &str) -> Result<Certificate, CliError> {
+    let bytes = read_input(path, "certificate")?;
+    Certificate::from_pem_or_der(&bytes)
+        .map_err(|e| CliError::input(format!("cannot read certificate {path}: {e}")))
+}
+
+/// The public key in `path`: a certificate or a SubjectPublicKeyInfo, PEM or DER.
+pub fn load_public(path: &str) -> Result<VerifyingKey, CliError> {
+    let bytes = read_input(path, "certificate")?;
+    let from_cert = Certificate::from_pem_or_der(&bytes).and_then(|c| c.verifying_key());
+    match from_cert {
+        Ok(k) => Ok(k),
+        Err(cert_err) => keys::decode_public_key(&bytes).map_err(|key_err| {
+            CliError::input(format!(
+                "cannot read {path} as a certificate ({cert_err}) or a public key ({key_err})"
+            ))
+        }),
+    }
+}
+
+/// PKCS#8 PEM of a key.
+pub fn key_pem(key: &SigningKey) -> zeroize::Zeroizing<String> {
+    keys::to_pkcs8_pem(key)
+}
+
+/// Signature output formats of `raw-sign`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SigFormat {
+    /// base64url without padding (ESIA's form).
+    Base64url,
+    /// standard base64 with padding.
+    Base64,
+    /// lower-case hex.
+    Hex,
+    /// raw bytes.
+    Bin,
+}
+
+/// The signature bytes in `format`; text formats end with a newline.
+pub fn encode_signature(bytes: &[u8], format: SigFormat) -> Vec<u8> {
+    let text = match format {
+        SigFormat::Bin => return bytes.to_vec(),
+        SigFormat::Base64url => URL_SAFE_NO_PAD.encode(bytes),
+        SigFormat::Base64 => STANDARD.encode(bytes),
+        SigFormat::Hex => hex::encode(bytes),
+    };
+    format!("{text}\n").into_bytes()
+}
+
+fn is_sig_len(n: usize) -> bool {
+    n == 64 || n == 128
+}
+
+/// Replaces %2B, %2F, %3D (any case) by their characters.
+fn percent_decode(s: &str) -> String {
+    s.replace("%2B", "+")
+        .replace("%2b", "+")
+        .replace("%2F", "/")
+        .replace("%2f", "/")
+        .replace("%3D", "=")
+        .replace("%3d", "=")
+}
+
+/// Detects binary, hex, base64 or base64url (padded or not, percent-encoded
+/// or not) and returns the raw 64 or 128 bytes.
+pub fn decode_signature_bytes(data: &[u8]) -> Result<Vec<u8>, String> {
+    let text = core::str::from_utf8(data).ok().map(str::trim);
+    let printable = text.is_some_and(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_graphic()));
+    if !printable {
+        if is_sig_len(data.len()) {
+            return Ok(data.to_vec());
+        }
+        return Err(format!(
+            "{} bytes of binary data (a raw signature is 64 or 128 bytes)",
+            data.len()
+        ));
+    }
+    let text = text.unwrap_or_default();
+    if let Ok(bytes) = hex::decode(text)
+        && is_sig_len(bytes.len())
+    {
+        return Ok(bytes);
+    }
+    let b64 = percent_decode(text);
+    let unpadded = b64.trim_end_matches('=');
+    let engine = if unpadded.contains(['-', '_']) {
+        URL_SAFE_NO_PAD
+    } else {
+        STANDARD_NO_PAD
+    };
+    match engine.decode(unpadded) {
+        Ok(bytes) if is_sig_len(bytes.len()) => Ok(bytes),
+        Ok(bytes) => Err(format!(
+            "decodes to {} bytes (a raw signature is 64 or 128 bytes)",
+            bytes.len()
+        )),
+        Err(e) => Err(format!("neither hex nor base64/base64url ({e})")),
+    }
+}
+
+/// Parses detected signature bytes in s||r order, or CryptoAPI order with `reversed`.
+pub fn decode_signature(data: &[u8], reversed: bool) -> Result<Signature, String> {
+    let bytes = decode_signature_bytes(data)?;
+    let sig = if reversed {
+        Signature::from_reversed(&bytes)
+    } else {
+        Signature::from_slice(&bytes)
+    };
+    sig.map_err(|e| e.to_string())
+}
