@@ -277,10 +277,15 @@ fn main() -> ExitCode {
                 let _ = e.print();
                 return ExitCode::from(2);
             }
-            // One line: clap's first line without its "error: " prefix.
+            // One line: clap's first paragraph without its "error: " prefix.
             let text = e.to_string();
-            let first = text.lines().next().unwrap_or("usage error");
-            eprintln!("gostcms: {}", first.trim_start_matches("error: "));
+            let first: Vec<&str> = text
+                .lines()
+                .map(str::trim)
+                .take_while(|l| !l.is_empty() && !l.starts_with("Usage:"))
+                .collect();
+            let message = first.join(" ");
+            eprintln!("gostcms: {}", message.trim_start_matches("error: "));
             return ExitCode::from(2);
         }
     };

@@ -1,7 +1,7 @@
 //! Reading keys, certificates and signatures; writing signatures.
 //!
-//! Key and certificate loading goes through `load_key`, `load_public` and
-//! `load_cert` only: when the keys branch lands, `use super::keys_shim as keys`
+//! Key and certificate loading goes through `load_key` and `load_public`
+//! only: when the keys branch lands, `use super::keys_shim as keys`
 //! becomes `use gostcms::keys` and the shim file is deleted.
 
 use base64::Engine as _;
@@ -19,13 +19,6 @@ pub fn load_key(path: &str) -> Result<SigningKey, CliError> {
     let bytes = zeroize::Zeroizing::new(read_input(path, "key")?);
     keys::decode_private_key(&bytes)
         .map_err(|e| CliError::input(format!("cannot read key {path}: {e}")))
-}
-
-/// The certificate in `path` (PEM or DER).
-pub fn load_cert(path: &str) -> Result<Certificate, CliError> {
-    let bytes = read_input(path, "certificate")?;
-    Certificate::from_pem_or_der(&bytes)
-        .map_err(|e| CliError::input(format!("cannot read certificate {path}: {e}")))
 }
 
 /// The public key in `path`: a certificate or a SubjectPublicKeyInfo, PEM or DER.
