@@ -81,8 +81,10 @@ fn percent_decode(s: &str) -> String {
 /// Detects binary, hex, base64 or base64url (padded or not, percent-encoded
 /// or not) and returns the raw 64 or 128 bytes.
 pub fn decode_signature_bytes(data: &[u8]) -> Result<Vec<u8>, String> {
-    let text = core::str::from_utf8(data).ok().map(str::trim);
-    let printable = text.is_some_and(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_graphic()));
+    let printable = data.iter().any(u8::is_ascii_graphic)
+        && data
+            .iter()
+            .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace());
     if !printable {
         if is_sig_len(data.len()) {
             return Ok(data.to_vec());
@@ -92,7 +94,13 @@ pub fn decode_signature_bytes(data: &[u8]) -> Result<Vec<u8>, String> {
             data.len()
         ));
     }
-    let text = text.unwrap_or_default();
+    // Text: whitespace (line breaks of wrapped base64) carries no data.
+    let text: String = data
+        .iter()
+        .filter(|b| !b.is_ascii_whitespace())
+        .map(|&b| char::from(b))
+        .collect();
+    let text = text.as_str();
     if let Ok(bytes) = hex::decode(text)
         && is_sig_len(bytes.len())
     {
@@ -124,4 +132,63 @@ pub fn decode_signature(data: &[u8], reversed: bool) -> Result<Signature, String
         Signature::from_slice(&bytes)
     };
     sig.map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(n: usize) -> Vec<u8> {
+        (0..n).map(|i| (i * 37 + 5) as u8).collect()
+    }
+
+    #[test]
+    fn detects_every_signature_encoding() {
+        for n in [64, 128] {
+            let sig = sample(n);
+            let b64 = STANDARD.encode(&sig);
+            let forms = [
+                sig.clone(),
+                hex::encode(&sig).into_bytes(),
+                hex::encode_upper(&sig).into_bytes(),
+                format!("{}\n", hex::encode(&sig)).into_bytes(),
+                b64.clone().into_bytes(),
+                b64.trim_end_matches('=').as_bytes().to_vec(),
+                URL_SAFE_NO_PAD.encode(&sig).into_bytes(),
+                format!("{}==\n", URL_SAFE_NO_PAD.encode(&sig)).into_bytes(),
+                format!("{}\n{}\n", &b64[..40], &b64[40..]).into_bytes(),
+                b64.replace('+', "%2B")
+                    .replace('/', "%2F")
+                    .replace('=', "%3D")
+                    .into_bytes(),
+            ];
+            for (i, form) in forms.iter().enumerate() {
+                assert_eq!(
+                    decode_signature_bytes(form).as_ref(),
+                    Ok(&sig),
+                    "{n} bytes, form {i}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn rejects_wrong_lengths_and_garbage() {
+        assert!(decode_signature_bytes(&sample(63)).is_err());
+        assert!(decode_signature_bytes(b"").is_err());
+        assert!(decode_signature_bytes(hex::encode(sample(32)).as_bytes()).is_err());
+        assert!(decode_signature_bytes(b"not a signature at all!").is_err());
+    }
+
+    #[test]
+    fn reversed_signature_round_trip() {
+        let sig = sample(64);
+        let mut rev = sig.clone();
+        rev.reverse();
+        let parsed = decode_signature(&rev, true).unwrap();
+        assert_eq!(parsed.as_bytes(), &sig[..]);
+        let text = encode_signature(&sig, SigFormat::Base64url);
+        assert_eq!(decode_signature(&text, false).unwrap().as_bytes(), &sig[..]);
+        assert_eq!(encode_signature(&sig, SigFormat::Bin), sig);
+    }
 }
