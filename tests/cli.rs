@@ -113,6 +113,12 @@ fn usage_errors_exit_2_with_one_line() {
         "nope",
     );
     assert_one_line_error(&run(&["raw-verify", "--signature", "s"]), 2, "--cert");
+    assert_one_line_error(&run(&["raw-sign", "--key", "-", "-"]), 2, "stdin");
+    assert_one_line_error(
+        &run(&["raw-verify", "--cert", "c", "--signature", "-"]),
+        2,
+        "stdin",
+    );
     let help = run(&["--help"]);
     assert_eq!(help.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&help.stdout).contains("raw-sign"));

@@ -178,6 +178,11 @@ fn keygen(
 }
 
 fn raw_sign(key: &str, reverse: bool, format: SigFormat, file: &str) -> Result<(), CliError> {
+    if key == "-" && file == "-" {
+        return Err(CliError::usage(
+            "the key and the data cannot both come from stdin",
+        ));
+    }
     let key = keyio::load_key(key)?;
     let mut hasher = Hasher::new(key.hash_alg());
     copy_input(file, "input", &mut hasher)?;
