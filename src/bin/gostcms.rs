@@ -1,1 +1,304 @@
-fn main() {}
+//! `gostcms`: the command line (contract: ../shared/docs/cli.md).
+//!
+//! Exit codes: 0 done / valid, 1 a check failed, 2 usage error or unreadable
+//! input. Errors are one line on stderr, `gostcms: <message>`.
+
+#![forbid(unsafe_code)]
+
+#[path = "gostcms/demo.rs"]
+mod demo;
+#[path = "gostcms/input.rs"]
+mod input;
+#[path = "gostcms/keyio.rs"]
+mod keyio;
+#[path = "gostcms/keys_shim.rs"]
+mod keys_shim;
+#[path = "gostcms/speed.rs"]
+mod speed;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use gostcms::hash::Hasher;
+use gostcms::{CurveId, HashAlg, SigningKey};
+
+use input::{copy_input, write_output};
+use keyio::SigFormat;
+
+/// A failure with its exit code.
+#[derive(Debug)]
+pub struct CliError {
+    code: u8,
+    message: String,
+}
+
+impl CliError {
+    /// Exit 2: bad arguments.
+    pub fn usage(message: impl Into<String>) -> Self {
+        CliError {
+            code: 2,
+            message: message.into(),
+        }
+    }
+
+    /// Exit 2: unreadable or unusable input.
+    pub fn input(message: impl Into<String>) -> Self {
+        CliError::usage(message)
+    }
+
+    /// Exit 1: a check failed.
+    pub fn check(message: impl Into<String>) -> Self {
+        CliError {
+            code: 1,
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Parser)]
+#[command(
+    name = "gostcms",
+    version,
+    about = "GOST R 34.10-2012 / Streebog signing for ESIA integrations"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Hash a file: lower-case hex digest.
+    Hash {
+        /// streebog256, streebog512 or gost94.
+        #[arg(long, default_value = "streebog256")]
+        alg: String,
+        /// Input file, `-` for stdin.
+        #[arg(default_value = "-")]
+        file: String,
+    },
+    /// Generate a PKCS#8 key, optionally with a self-signed certificate.
+    Keygen {
+        /// Curve name or OID (cryptopro-a, tc26-256-a, tc26-512-a, ...).
+        #[arg(long)]
+        curve: String,
+        /// Where to write the PKCS#8 PEM key (`-`: stdout).
+        #[arg(long)]
+        out: String,
+        /// Also write a self-signed certificate here.
+        #[arg(long)]
+        cert: Option<String>,
+        /// Certificate subject, "CN=..,O=..".
+        #[arg(long, default_value = "CN=gostcms test")]
+        subject: String,
+        /// Certificate validity in days.
+        #[arg(long, default_value_t = 365)]
+        days: u32,
+    },
+    /// Raw GOST signature (s||r big-endian) of a file.
+    RawSign {
+        /// PKCS#8 private key, PEM or DER.
+        #[arg(long)]
+        key: String,
+        /// CryptoAPI order (full byte reversal).
+        #[arg(long)]
+        reverse: bool,
+        /// Output encoding.
+        #[arg(long, value_enum, default_value = "base64url")]
+        format: SigFormat,
+        /// Input file, `-` for stdin.
+        #[arg(default_value = "-")]
+        file: String,
+    },
+    /// Verify a raw GOST signature; exit 1 when it does not verify.
+    RawVerify {
+        /// Certificate or public key (SPKI), PEM or DER.
+        #[arg(long)]
+        cert: String,
+        /// File holding the signature: binary, hex, base64 or base64url.
+        #[arg(long)]
+        signature: String,
+        /// The signature is in CryptoAPI order (full byte reversal).
+        #[arg(long)]
+        reverse: bool,
+        /// Signed data, `-` for stdin.
+        #[arg(default_value = "-")]
+        file: String,
+    },
+    /// Throughput, one tab-separated line per measurement.
+    Speed {
+        /// Curve name or `all`.
+        #[arg(long, default_value = "all")]
+        curve: String,
+        /// Operation.
+        #[arg(long, value_enum, default_value = "all")]
+        op: speed::SpeedOp,
+        /// Seconds per measurement.
+        #[arg(long, default_value_t = 1.0)]
+        seconds: f64,
+        /// OS threads sharing the key.
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
+    },
+    /// The ESIA client_secret on the embedded demo key.
+    Demo,
+}
+
+fn hash(alg: &str, file: &str) -> Result<(), CliError> {
+    let alg: HashAlg = alg
+        .parse()
+        .map_err(|e: gostcms::Error| CliError::usage(e.to_string()))?;
+    let mut hasher = Hasher::new(alg);
+    copy_input(file, "input", &mut hasher)?;
+    println!("{}", hex::encode(hasher.finalize()));
+    Ok(())
+}
+
+fn keygen(
+    curve: &str,
+    out: &str,
+    cert: Option<&str>,
+    subject: &str,
+    days: u32,
+) -> Result<(), CliError> {
+    let curve: CurveId = curve
+        .parse()
+        .map_err(|e: gostcms::Error| CliError::usage(e.to_string()))?;
+    let key = SigningKey::generate(curve)
+        .map_err(|e| CliError::input(format!("cannot generate key: {e}")))?;
+    let certificate = cert
+        .map(|_| keyio::self_signed(&key, subject, days, None))
+        .transpose()
+        .map_err(|e| CliError::usage(format!("cannot make certificate: {e}")))?;
+    write_output(out, keyio::key_pem(&key).as_bytes(), "key", true)?;
+    if let (Some(path), Some(c)) = (cert, certificate) {
+        write_output(path, c.to_pem().as_bytes(), "certificate", false)?;
+    }
+    Ok(())
+}
+
+fn raw_sign(key: &str, reverse: bool, format: SigFormat, file: &str) -> Result<(), CliError> {
+    if key == "-" && file == "-" {
+        return Err(CliError::usage(
+            "the key and the data cannot both come from stdin",
+        ));
+    }
+    let key = keyio::load_key(key)?;
+    let mut hasher = Hasher::new(key.hash_alg());
+    copy_input(file, "input", &mut hasher)?;
+    let sig = key
+        .sign_prehash(&hasher.finalize())
+        .map_err(|e| CliError::input(format!("cannot sign: {e}")))?;
+    let bytes = if reverse {
+        sig.to_reversed()
+    } else {
+        sig.as_bytes().to_vec()
+    };
+    write_output(
+        "-",
+        &keyio::encode_signature(&bytes, format),
+        "signature",
+        false,
+    )
+}
+
+fn raw_verify(cert: &str, signature: &str, reverse: bool, file: &str) -> Result<(), CliError> {
+    if signature == "-" && file == "-" {
+        return Err(CliError::usage(
+            "the signature and the data cannot both come from stdin",
+        ));
+    }
+    let vk = keyio::load_public(cert)?;
+    let sig_bytes = input::read_input(signature, "signature")?;
+    let sig = keyio::decode_signature(&sig_bytes, reverse)
+        .map_err(|e| CliError::input(format!("cannot read signature {signature}: {e}")))?;
+    let want = vk.curve().key_size().signature_len();
+    if sig.as_bytes().len() != want {
+        return Err(CliError::input(format!(
+            "signature {signature} has {} bytes, a {} key needs {want}",
+            sig.as_bytes().len(),
+            vk.curve()
+        )));
+    }
+    let mut hasher = Hasher::new(vk.hash_alg());
+    copy_input(file, "input", &mut hasher)?;
+    match vk.verify_prehash(&hasher.finalize(), &sig) {
+        Ok(()) => {
+            println!("OK");
+            Ok(())
+        }
+        Err(e) => {
+            println!("FAIL {e}");
+            Err(CliError::check(e.to_string()))
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Hash { alg, file } => hash(&alg, &file),
+        Command::Keygen {
+            curve,
+            out,
+            cert,
+            subject,
+            days,
+        } => keygen(&curve, &out, cert.as_deref(), &subject, days),
+        Command::RawSign {
+            key,
+            reverse,
+            format,
+            file,
+        } => raw_sign(&key, reverse, format, &file),
+        Command::RawVerify {
+            cert,
+            signature,
+            reverse,
+            file,
+        } => raw_verify(&cert, &signature, reverse, &file),
+        Command::Speed {
+            curve,
+            op,
+            seconds,
+            threads,
+        } => speed::run(&curve, op, seconds, threads),
+        Command::Demo => match demo::run()? {
+            true => Ok(()),
+            false => Err(CliError::check("demo signature did not verify")),
+        },
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                let _ = e.print();
+                return ExitCode::from(2);
+            }
+            // One line: clap's first paragraph without its "error: " prefix.
+            let text = e.to_string();
+            let first: Vec<&str> = text
+                .lines()
+                .map(str::trim)
+                .take_while(|l| !l.is_empty() && !l.starts_with("Usage:"))
+                .collect();
+            let message = first.join(" ");
+            eprintln!("gostcms: {}", message.trim_start_matches("error: "));
+            return ExitCode::from(2);
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("gostcms: {}", e.message);
+            ExitCode::from(e.code)
+        }
+    }
+}

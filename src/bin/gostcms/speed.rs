@@ -1,0 +1,116 @@
+//! `gostcms speed`: one tab-separated line per measurement,
+//! `curve<TAB>op<TAB>threads<TAB>value` (ops/s, or MB/s for `hash`).
+
+use std::time::{Duration, Instant};
+
+use gostcms::{CurveId, HashAlg, SigningKey};
+
+use super::CliError;
+
+/// Operations named by the contract; those not implemented yet print nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SpeedOp {
+    /// Raw signing of a fixed digest.
+    Sign,
+    /// Raw verification.
+    Verify,
+    /// Verification with a precomputed key table (not implemented yet).
+    VerifyCached,
+    /// CMS SignedData signing (not implemented yet).
+    Cms,
+    /// Batch signing (not implemented yet).
+    Batch,
+    /// Streebog-256/512 throughput on 1 MiB buffers.
+    Hash,
+    /// Every operation above.
+    All,
+}
+
+/// Runs `work` on `threads` OS threads for `secs` seconds; returns total calls per second.
+fn rate(threads: usize, secs: f64, work: &(dyn Fn() -> bool + Sync)) -> Result<f64, String> {
+    let budget = Duration::from_secs_f64(secs);
+    let start = Instant::now();
+    let counts: Vec<Result<u64, ()>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut n = 0u64;
+                    while n == 0 || start.elapsed() < budget {
+                        if !work() {
+                            return Err(());
+                        }
+                        n += 1;
+                    }
+                    Ok(n)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or(Err(())))
+            .collect()
+    });
+    let elapsed = start.elapsed().as_secs_f64();
+    let mut total = 0u64;
+    for c in counts {
+        total += c.map_err(|()| "benchmark operation failed".to_string())?;
+    }
+    Ok(total as f64 / elapsed.max(1e-9))
+}
+
+fn line(curve: &str, op: &str, threads: usize, value: String) {
+    println!("{curve}\t{op}\t{threads}\t{value}");
+}
+
+/// `gostcms speed`.
+pub fn run(curve: &str, op: SpeedOp, secs: f64, threads: usize) -> Result<(), CliError> {
+    if !(secs.is_finite() && secs > 0.0 && secs < 1e6) {
+        return Err(CliError::usage(format!(
+            "--seconds must be a positive number, got {secs}"
+        )));
+    }
+    if threads == 0 {
+        return Err(CliError::usage("--threads must be at least 1"));
+    }
+    let curves: Vec<CurveId> = if curve.eq_ignore_ascii_case("all") {
+        CurveId::ALL.to_vec()
+    } else {
+        vec![
+            curve
+                .parse()
+                .map_err(|e: gostcms::Error| CliError::usage(e.to_string()))?,
+        ]
+    };
+    let wants = |o: SpeedOp| op == o || op == SpeedOp::All;
+    let fail = |e: String| CliError::input(format!("speed: {e}"));
+
+    if wants(SpeedOp::Sign) || wants(SpeedOp::Verify) {
+        for c in curves {
+            let key = SigningKey::generate(c).map_err(|e| fail(e.to_string()))?;
+            let digest = key.hash_alg().digest(b"gostcms speed");
+            if wants(SpeedOp::Sign) {
+                let r = rate(threads, secs, &|| key.sign_prehash(&digest).is_ok()).map_err(fail)?;
+                line(c.name(), "sign", threads, format!("{r:.0}"));
+            }
+            if wants(SpeedOp::Verify) {
+                let sig = key.sign_prehash(&digest).map_err(|e| fail(e.to_string()))?;
+                let vk = *key.verifying_key();
+                let r = rate(threads, secs, &|| vk.verify_prehash(&digest, &sig).is_ok())
+                    .map_err(fail)?;
+                line(c.name(), "verify", threads, format!("{r:.0}"));
+            }
+        }
+    }
+    if wants(SpeedOp::Hash) {
+        let buf = vec![0x5au8; 1 << 20];
+        for alg in [HashAlg::Streebog256, HashAlg::Streebog512] {
+            let r = rate(threads, secs, &|| {
+                alg.digest(&buf).len() == alg.output_len()
+            })
+            .map_err(fail)?;
+            // MB = MiB, as in ../shared/bench/ossl_gost_bench.c.
+            line(alg.name(), "hash", threads, format!("{r:.1}"));
+        }
+    }
+    Ok(())
+}
