@@ -11,7 +11,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{TestRng, crate_path, keys, run};
+use common::{TestRng, crate_path, run};
+use gostcms::keys;
 use gostcms::{CurveId, HashAlg, Signature, SigningKey, VerifyingKey};
 use signature::{Signer, Verifier};
 

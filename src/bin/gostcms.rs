@@ -11,8 +11,6 @@ mod demo;
 mod input;
 #[path = "gostcms/keyio.rs"]
 mod keyio;
-#[path = "gostcms/keys_shim.rs"]
-mod keys_shim;
 #[path = "gostcms/speed.rs"]
 mod speed;
 

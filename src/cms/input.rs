@@ -24,7 +24,9 @@ fn percent_decode(text: &[u8]) -> Result<Vec<u8>> {
                 .get(i + 1..i + 3)
                 .and_then(|h| core::str::from_utf8(h).ok())
                 .and_then(|h| u8::from_str_radix(h, 16).ok())
-                .ok_or_else(|| Error::encoding("percent-encoding", format!("bad escape at byte {i}")))?;
+                .ok_or_else(|| {
+                    Error::encoding("percent-encoding", format!("bad escape at byte {i}"))
+                })?;
             out.push(hex);
             i += 3;
         } else {
@@ -66,9 +68,9 @@ pub fn decode_signature_input(input: &[u8]) -> Result<Vec<u8>> {
         return Ok(input.to_vec());
     }
     if let Some(start) = find(trimmed, b"-----BEGIN ") {
-        let body_start = find(&trimmed[start..], b"\n").map(|n| start + n + 1).ok_or_else(|| {
-            Error::encoding("PEM", "BEGIN line is not followed by a line break")
-        })?;
+        let body_start = find(&trimmed[start..], b"\n")
+            .map(|n| start + n + 1)
+            .ok_or_else(|| Error::encoding("PEM", "BEGIN line is not followed by a line break"))?;
         let body_end = find(&trimmed[body_start..], b"-----END ")
             .map(|n| body_start + n)
             .ok_or_else(|| Error::encoding("PEM", "no -----END line"))?;
@@ -97,10 +99,24 @@ mod tests {
         let der = [0x30u8, 0x03, 0x02, 0x01, 0xfb];
         let std = base64::engine::general_purpose::STANDARD.encode(der);
         let url = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(der);
-        let pct = std.replace('+', "%2B").replace('/', "%2F").replace('=', "%3D");
+        let pct = std
+            .replace('+', "%2B")
+            .replace('/', "%2F")
+            .replace('=', "%3D");
         let pem = format!("-----BEGIN CMS-----\n{std}\n-----END CMS-----\n");
-        for input in [std.as_bytes(), url.as_bytes(), pct.as_bytes(), pem.as_bytes(), &der[..]] {
-            assert_eq!(decode_signature_input(input).unwrap(), der, "{:?}", String::from_utf8_lossy(input));
+        for input in [
+            std.as_bytes(),
+            url.as_bytes(),
+            pct.as_bytes(),
+            pem.as_bytes(),
+            &der[..],
+        ] {
+            assert_eq!(
+                decode_signature_input(input).unwrap(),
+                der,
+                "{:?}",
+                String::from_utf8_lossy(input)
+            );
         }
         assert!(decode_signature_input(b"").is_err());
         assert!(decode_signature_input(b"%G1").is_err());

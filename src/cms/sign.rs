@@ -94,7 +94,15 @@ fn attribute(oid: &der::asn1::ObjectIdentifier, value: &[u8]) -> Vec<u8> {
 /// DER order of SET OF elements: by encoding, shorter ones padded with zeros.
 fn der_set_order(a: &[u8], b: &[u8]) -> core::cmp::Ordering {
     let len = a.len().max(b.len());
-    (0..len).map(|i| (a.get(i).copied().unwrap_or(0), b.get(i).copied().unwrap_or(0))).find(|(x, y)| x != y).map_or(core::cmp::Ordering::Equal, |(x, y)| x.cmp(&y))
+    (0..len)
+        .map(|i| {
+            (
+                a.get(i).copied().unwrap_or(0),
+                b.get(i).copied().unwrap_or(0),
+            )
+        })
+        .find(|(x, y)| x != y)
+        .map_or(core::cmp::Ordering::Equal, |(x, y)| x.cmp(&y))
 }
 
 impl CmsSigner {
@@ -120,8 +128,14 @@ impl CmsSigner {
         let sig_alg_key = tlv(tag::SEQUENCE, &oid_tlv(&key_oid));
         let sig_alg_swd = tlv(tag::SEQUENCE, &oid_tlv(&signature_algorithm_oid(size)));
         let tbs = certificate.inner().tbs_certificate();
-        let issuer = tbs.issuer().to_der().map_err(der_err("certificate issuer"))?;
-        let serial = tbs.serial_number().to_der().map_err(der_err("certificate serial"))?;
+        let issuer = tbs
+            .issuer()
+            .to_der()
+            .map_err(der_err("certificate issuer"))?;
+        let serial = tbs
+            .serial_number()
+            .to_der()
+            .map_err(der_err("certificate serial"))?;
         let sid_issuer_serial = tlv(tag::SEQUENCE, &[issuer.as_slice(), &serial].concat());
         let sid_ski = match tbs.get_extension::<x509_cert::ext::pkix::SubjectKeyIdentifier>() {
             Ok(Some((_, ski))) => Some(tlv(0x80, ski.0.as_bytes())),
@@ -179,7 +193,12 @@ impl CmsSigner {
 
     /// Signs content whose digest (Streebog of the key's size) the caller
     /// computed, e.g. over a stream. `attached_content` is embedded if given.
-    pub fn sign_digest(&self, digest: &[u8], attached_content: Option<&[u8]>, options: &SignOptions) -> Result<Vec<u8>> {
+    pub fn sign_digest(
+        &self,
+        digest: &[u8],
+        attached_content: Option<&[u8]>,
+        options: &SignOptions,
+    ) -> Result<Vec<u8>> {
         if digest.len() != self.hash.output_len() {
             return Err(Error::DigestLength {
                 bits: 8 * self.hash.output_len(),
@@ -190,7 +209,9 @@ impl CmsSigner {
             SignerId::IssuerAndSerial => (self.sid_issuer_serial.as_slice(), 1u8),
             SignerId::SubjectKeyId => (
                 self.sid_ski.as_deref().ok_or_else(|| {
-                    Error::Unsupported("the certificate has no subjectKeyIdentifier extension".into())
+                    Error::Unsupported(
+                        "the certificate has no subjectKeyIdentifier extension".into(),
+                    )
                 })?,
                 3u8,
             ),
@@ -239,7 +260,11 @@ impl CmsSigner {
         if let Some(content) = attached_content {
             encap.extend_from_slice(&tlv(0xA0, &tlv(tag::OCTET_STRING, content)));
         }
-        let certs: &[u8] = if options.omit_certificate { &[] } else { &self.certificates_field };
+        let certs: &[u8] = if options.omit_certificate {
+            &[]
+        } else {
+            &self.certificates_field
+        };
         let signed_data = tlv(
             tag::SEQUENCE,
             &[
@@ -263,8 +288,21 @@ mod tests {
 
     #[test]
     fn set_order_is_der_order() {
-        let mut v = vec![vec![0x30, 0x2f, 1], vec![0x30, 0x18, 9], vec![0x30, 0x1c], vec![0x30, 0x18]];
+        let mut v = vec![
+            vec![0x30, 0x2f, 1],
+            vec![0x30, 0x18, 9],
+            vec![0x30, 0x1c],
+            vec![0x30, 0x18],
+        ];
         v.sort_by(|a, b| der_set_order(a, b));
-        assert_eq!(v, vec![vec![0x30, 0x18], vec![0x30, 0x18, 9], vec![0x30, 0x1c], vec![0x30, 0x2f, 1]]);
+        assert_eq!(
+            v,
+            vec![
+                vec![0x30, 0x18],
+                vec![0x30, 0x18, 9],
+                vec![0x30, 0x1c],
+                vec![0x30, 0x2f, 1]
+            ]
+        );
     }
 }

@@ -141,7 +141,9 @@ fn check_signature_oid(oid: &ObjectIdentifier) -> core::result::Result<(), Signe
     if known.contains(oid) {
         Ok(())
     } else {
-        Err(SignerError::UnsupportedAlgorithm(format!("signature algorithm {oid}")))
+        Err(SignerError::UnsupportedAlgorithm(format!(
+            "signature algorithm {oid}"
+        )))
     }
 }
 
@@ -163,7 +165,13 @@ fn parse_signer(raw: Tlv<'_>) -> Result<ParsedSigner<'_>> {
     } else if next.tag == tag::SEQUENCE {
         (None, next)
     } else {
-        return Err(Error::encoding(W, format!("unexpected {} after digestAlgorithm", tlv::tag_name(next.tag))));
+        return Err(Error::encoding(
+            W,
+            format!(
+                "unexpected {} after digestAlgorithm",
+                tlv::tag_name(next.tag)
+            ),
+        ));
     };
     let (signature, _unsigned) = tlv::expect(rest, tag::OCTET_STRING, W)?;
     Ok(ParsedSigner {
@@ -229,7 +237,10 @@ fn parse(der: &[u8]) -> Result<Parsed<'_>> {
         ));
     }
     if !rest.is_empty() {
-        return Err(Error::encoding("SignedData", format!("{} trailing bytes", rest.len())));
+        return Err(Error::encoding(
+            "SignedData",
+            format!("{} trailing bytes", rest.len()),
+        ));
     }
     let mut signers = Vec::new();
     let mut infos = next.content;
@@ -239,7 +250,10 @@ fn parse(der: &[u8]) -> Result<Parsed<'_>> {
         infos = more;
     }
     if signers.is_empty() {
-        return Err(Error::encoding("SignedData", "no SignerInfo: there is nothing to verify"));
+        return Err(Error::encoding(
+            "SignedData",
+            "no SignerInfo: there is nothing to verify",
+        ));
     }
     Ok(Parsed {
         content_type,
@@ -260,7 +274,10 @@ fn matches_sid(cert: &Certificate, sid: &Tlv<'_>) -> bool {
             let Ok(serial) = tlv::expect_only(rest, tag::INTEGER, "serial") else {
                 return false;
             };
-            let (Ok(name), Ok(number)) = (Name::from_der(issuer.raw), SerialNumber::from_der(serial.raw)) else {
+            let (Ok(name), Ok(number)) = (
+                Name::from_der(issuer.raw),
+                SerialNumber::from_der(serial.raw),
+            ) else {
                 return false;
             };
             *tbs.issuer() == name && *tbs.serial_number() == number
@@ -274,18 +291,27 @@ fn matches_sid(cert: &Certificate, sid: &Tlv<'_>) -> bool {
 }
 
 /// Attribute values by type, from the signed attributes' content.
-fn attribute<'a>(attrs: &'a [u8], wanted: &ObjectIdentifier) -> core::result::Result<Option<&'a [u8]>, SignerError> {
+fn attribute<'a>(
+    attrs: &'a [u8],
+    wanted: &ObjectIdentifier,
+) -> core::result::Result<Option<&'a [u8]>, SignerError> {
     let mut rest = attrs;
     let mut found = None;
     while !rest.is_empty() {
-        let (attr, more) = tlv::expect(rest, tag::SEQUENCE, "Attribute").map_err(|e| SignerError::Malformed(e.to_string()))?;
-        let (oid, values) = tlv::expect(attr.content, tag::OID, "Attribute type").map_err(|e| SignerError::Malformed(e.to_string()))?;
-        let oid = tlv::oid(oid.content, "Attribute type").map_err(|e| SignerError::Malformed(e.to_string()))?;
+        let (attr, more) = tlv::expect(rest, tag::SEQUENCE, "Attribute")
+            .map_err(|e| SignerError::Malformed(e.to_string()))?;
+        let (oid, values) = tlv::expect(attr.content, tag::OID, "Attribute type")
+            .map_err(|e| SignerError::Malformed(e.to_string()))?;
+        let oid = tlv::oid(oid.content, "Attribute type")
+            .map_err(|e| SignerError::Malformed(e.to_string()))?;
         if oid == *wanted {
             if found.is_some() {
-                return Err(SignerError::Malformed(format!("attribute {oid} appears twice")));
+                return Err(SignerError::Malformed(format!(
+                    "attribute {oid} appears twice"
+                )));
             }
-            let set = tlv::expect_only(values, 0x31, "Attribute values").map_err(|e| SignerError::Malformed(e.to_string()))?;
+            let set = tlv::expect_only(values, 0x31, "Attribute values")
+                .map_err(|e| SignerError::Malformed(e.to_string()))?;
             found = Some(set.content);
         }
         rest = more;
@@ -295,7 +321,9 @@ fn attribute<'a>(attrs: &'a [u8], wanted: &ObjectIdentifier) -> core::result::Re
 
 fn signing_time(attrs: &[u8]) -> Option<SystemTime> {
     let value = attribute(attrs, &oids::SIGNING_TIME).ok()??;
-    x509_cert::time::Time::from_der(value).ok().map(|t| t.to_system_time())
+    x509_cert::time::Time::from_der(value)
+        .ok()
+        .map(|t| t.to_system_time())
 }
 
 fn verify_signer(
@@ -308,7 +336,10 @@ fn verify_signer(
         subject: None,
         serial: None,
         curve: None,
-        signing_time: signer.signed_attrs.as_ref().and_then(|a| signing_time(a.content)),
+        signing_time: signer
+            .signed_attrs
+            .as_ref()
+            .and_then(|a| signing_time(a.content)),
         certificate: None,
         outcome: Ok(()),
     };
@@ -320,7 +351,9 @@ fn verify_signer(
     }
     result.outcome = (|| {
         let cert = cert.ok_or(SignerError::CertificateNotFound)?;
-        let key = cert.verifying_key().map_err(|e| SignerError::Key(e.to_string()))?;
+        let key = cert
+            .verifying_key()
+            .map_err(|e| SignerError::Key(e.to_string()))?;
         result.curve = Some(key.curve());
         let alg = digest_alg(&signer.digest_oid)?;
         check_signature_oid(&signer.signature_oid)?;
@@ -334,14 +367,16 @@ fn verify_signer(
         let signed_digest = match &signer.signed_attrs {
             None => digest,
             Some(attrs) => {
-                let md = attribute(attrs.content, &oids::MESSAGE_DIGEST)?.ok_or(SignerError::MissingMessageDigest)?;
+                let md = attribute(attrs.content, &oids::MESSAGE_DIGEST)?
+                    .ok_or(SignerError::MissingMessageDigest)?;
                 let md = tlv::expect_only(md, tag::OCTET_STRING, "messageDigest")
                     .map_err(|e| SignerError::Malformed(e.to_string()))?;
                 if md.content != digest.as_slice() {
                     return Err(SignerError::ContentDigestMismatch);
                 }
-                let ct = attribute(attrs.content, &oids::CONTENT_TYPE)?
-                    .ok_or_else(|| SignerError::ContentType("is missing from the signed attributes".into()))?;
+                let ct = attribute(attrs.content, &oids::CONTENT_TYPE)?.ok_or_else(|| {
+                    SignerError::ContentType("is missing from the signed attributes".into())
+                })?;
                 let ct = tlv::expect_only(ct, tag::OID, "contentType")
                     .and_then(|t| tlv::oid(t.content, "contentType"))
                     .map_err(|e| SignerError::Malformed(e.to_string()))?;
@@ -357,11 +392,13 @@ fn verify_signer(
                 h.finalize()
             }
         };
-        let sig = Signature::from_slice(signer.signature).map_err(|e| SignerError::Malformed(e.to_string()))?;
-        key.verify_prehash(&signed_digest, &sig).map_err(|e| match e {
-            Error::SignatureMismatch => SignerError::SignatureMismatch,
-            other => SignerError::Key(other.to_string()),
-        })
+        let sig = Signature::from_slice(signer.signature)
+            .map_err(|e| SignerError::Malformed(e.to_string()))?;
+        key.verify_prehash(&signed_digest, &sig)
+            .map_err(|e| match e {
+                Error::SignatureMismatch => SignerError::SignatureMismatch,
+                other => SignerError::Key(other.to_string()),
+            })
     })();
     result
 }
@@ -370,7 +407,11 @@ fn verify_signer(
 /// base64, base64url, percent-encoded). Certificates in `extra_certs` are
 /// searched after the embedded ones. Without trust anchors, the embedded
 /// certificate's key is used as is: the certificate itself is not checked.
-pub fn verify(signature: &[u8], content: Content<'_>, extra_certs: &[Certificate]) -> Result<VerifyReport> {
+pub fn verify(
+    signature: &[u8],
+    content: Content<'_>,
+    extra_certs: &[Certificate],
+) -> Result<VerifyReport> {
     let raw = input::decode_signature_input(signature)?;
     let der = ber::normalize(&raw)?;
     let parsed = parse(&der)?;
@@ -402,9 +443,9 @@ pub fn verify(signature: &[u8], content: Content<'_>, extra_certs: &[Certificate
             let mut hashers: Vec<Hasher> = algs.iter().map(|&a| Hasher::new(a)).collect();
             let mut buf = vec![0u8; 64 * 1024];
             loop {
-                let n = reader
-                    .read(&mut buf)
-                    .map_err(|e| Error::encoding("detached content", format!("read failed: {e}")))?;
+                let n = reader.read(&mut buf).map_err(|e| {
+                    Error::encoding("detached content", format!("read failed: {e}"))
+                })?;
                 if n == 0 {
                     break;
                 }
@@ -412,10 +453,19 @@ pub fn verify(signature: &[u8], content: Content<'_>, extra_certs: &[Certificate
                     h.update(&buf[..n]);
                 }
             }
-            digests = algs.iter().copied().zip(hashers.into_iter().map(Hasher::finalize)).collect();
+            digests = algs
+                .iter()
+                .copied()
+                .zip(hashers.into_iter().map(Hasher::finalize))
+                .collect();
         }
     }
-    let lookup = |alg: HashAlg| digests.iter().find(|(a, _)| *a == alg).map(|(_, d)| d.clone());
+    let lookup = |alg: HashAlg| {
+        digests
+            .iter()
+            .find(|(a, _)| *a == alg)
+            .map(|(_, d)| d.clone())
+    };
     let signers = parsed
         .signers
         .iter()

@@ -5,12 +5,6 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// TEMPORARY: the CLI's keys shim, until `gostcms::keys` is merged. After the
-/// merge, delete this include and use `gostcms::keys::{decode_private_key,
-/// decode_public_key}` in the tests instead.
-#[path = "../../src/bin/gostcms/keys_shim.rs"]
-pub mod keys;
-
 /// The built `gostcms` binary.
 pub fn gostcms() -> Command {
     Command::new(env!("CARGO_BIN_EXE_gostcms"))

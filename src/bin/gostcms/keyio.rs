@@ -1,8 +1,7 @@
 //! Reading keys, certificates and signatures; writing signatures.
 //!
-//! Key and certificate loading goes through `load_key` and `load_public`
-//! only: when the keys branch lands, `use super::keys_shim as keys`
-//! becomes `use gostcms::keys` and the shim file is deleted.
+//! Key and certificate loading goes through `load_key` and `load_public`,
+//! on top of `gostcms::keys`.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
@@ -10,7 +9,7 @@ use gostcms::{Signature, SigningKey, VerifyingKey};
 
 use super::CliError;
 use super::input::read_input;
-use super::keys_shim as keys;
+use gostcms::keys;
 
 pub use keys::cert::{Certificate, self_signed};
 
@@ -37,7 +36,7 @@ pub fn load_public(path: &str) -> Result<VerifyingKey, CliError> {
 
 /// PKCS#8 PEM of a key.
 pub fn key_pem(key: &SigningKey) -> zeroize::Zeroizing<String> {
-    keys::to_pkcs8_pem(key)
+    key.to_pkcs8_pem()
 }
 
 /// Signature output formats of `raw-sign`.
