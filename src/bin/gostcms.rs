@@ -5,6 +5,8 @@
 
 #![forbid(unsafe_code)]
 
+#[path = "gostcms/cms.rs"]
+mod cms;
 #[path = "gostcms/demo.rs"]
 mod demo;
 #[path = "gostcms/input.rs"]
@@ -122,6 +124,47 @@ enum Command {
         /// Signed data, `-` for stdin.
         #[arg(default_value = "-")]
         file: String,
+    },
+    /// CMS SignedData over a file: detached by default.
+    Sign {
+        /// PKCS#8 private key, PEM or DER.
+        #[arg(long)]
+        key: String,
+        /// The key's certificate, PEM or DER.
+        #[arg(long)]
+        cert: String,
+        /// Put the content inside the SignedData.
+        #[arg(long)]
+        attached: bool,
+        /// No signed attributes: the signature covers the content digest.
+        #[arg(long)]
+        no_attrs: bool,
+        /// Add CAdES-BES signingCertificateV2.
+        #[arg(long)]
+        cades: bool,
+        /// Output encoding.
+        #[arg(long, value_enum, default_value = "der")]
+        format: cms::CmsFormat,
+        /// Output file (`-`: stdout).
+        #[arg(long, default_value = "-")]
+        out: String,
+        /// Content, `-` for stdin.
+        #[arg(default_value = "-")]
+        file: String,
+    },
+    /// Verify CMS SignedData; one line per signer, exit 0 when all verify.
+    Verify {
+        /// The signature: DER, BER, PEM, base64 or base64url.
+        signature: String,
+        /// Detached content (`-`: stdin).
+        #[arg(long)]
+        content: Option<String>,
+        /// Trusted root certificate; the signer's chain must reach one.
+        #[arg(long)]
+        trust: Vec<String>,
+        /// Check certificate validity at this instant (RFC 3339) instead of the signing time.
+        #[arg(long)]
+        at: Option<String>,
     },
     /// Throughput, one tab-separated line per measurement.
     Speed {
@@ -254,6 +297,22 @@ fn run(cli: Cli) -> Result<(), CliError> {
             reverse,
             file,
         } => raw_verify(&cert, &signature, reverse, &file),
+        Command::Sign {
+            key,
+            cert,
+            attached,
+            no_attrs,
+            cades,
+            format,
+            out,
+            file,
+        } => cms::sign(&key, &cert, attached, no_attrs, cades, format, &out, &file),
+        Command::Verify {
+            signature,
+            content,
+            trust,
+            at,
+        } => cms::verify(&signature, content.as_deref(), &trust, at.as_deref()),
         Command::Speed {
             curve,
             op,

@@ -487,3 +487,64 @@ pub fn verify(
         signers,
     })
 }
+
+/// Longest certificate chain followed from a signer to a trust anchor.
+pub const MAX_CHAIN_LENGTH: usize = 8;
+
+/// Checks that `cert` chains to one of `trusted` through `pool` (the
+/// SignedData's certificates and any extra ones): each link's issuer name
+/// matches the next certificate's subject and its GOST signature verifies;
+/// every certificate is valid at `at`; the signer's keyUsage, if present,
+/// allows digitalSignature or nonRepudiation.
+pub fn check_chain(
+    cert: &Certificate,
+    pool: &[Certificate],
+    trusted: &[Certificate],
+    at: SystemTime,
+) -> core::result::Result<(), String> {
+    use x509_cert::ext::pkix::KeyUsage;
+    if let Ok(Some((_, usage))) = cert.inner().tbs_certificate().get_extension::<KeyUsage>()
+        && !(usage.digital_signature() || usage.non_repudiation())
+    {
+        return Err("certificate keyUsage does not allow signing".into());
+    }
+    let mut current = cert.clone();
+    for _ in 0..MAX_CHAIN_LENGTH {
+        if at < current.not_before() || at > current.not_after() {
+            return Err(format!(
+                "certificate {:?} is not valid at {}",
+                current.subject(),
+                der::DateTime::from_system_time(at)
+                    .map_or_else(|_| "the checked time".to_string(), |d| d.to_string())
+            ));
+        }
+        if trusted.iter().any(|t| t.der() == current.der()) {
+            return Ok(());
+        }
+        let issuer_name = current.inner().tbs_certificate().issuer();
+        let issuer = trusted
+            .iter()
+            .chain(pool.iter())
+            .filter(|c| c.inner().tbs_certificate().subject() == issuer_name)
+            .find(|c| {
+                c.verifying_key()
+                    .is_ok_and(|k| current.verify_signed_by(&k).is_ok())
+            });
+        match issuer {
+            Some(next) if next.der() == current.der() => {
+                return Err(format!(
+                    "self-signed certificate {:?} is not trusted",
+                    current.subject()
+                ));
+            }
+            Some(next) => current = next.clone(),
+            None => {
+                return Err(format!(
+                    "no trusted issuer found for {:?}",
+                    current.subject()
+                ));
+            }
+        }
+    }
+    Err(format!("certificate chain longer than {MAX_CHAIN_LENGTH}"))
+}

@@ -113,13 +113,22 @@ pub(crate) fn key_oid(curve: CurveId) -> ObjectIdentifier {
     }
 }
 
-/// The digestParamSet written for a curve: Streebog-256 for the 256-bit
-/// curves named under 1.2.643.2.2 (CryptoPro, Xch, Test), as OpenSSL's gost
-/// engine writes them; omitted otherwise.
+/// The digestParamSet written for a curve, as OpenSSL's gost engine writes
+/// it: Streebog-256 for the 256-bit curves named under 1.2.643.2.2
+/// (CryptoPro, Xch, Test), Streebog-512 for tc26-512-A/B (and the 512-bit
+/// test curve); omitted for tc26-256-A..D and tc26-512-C, as RFC 9215 asks.
+/// Bouncy Castle 1.72 cannot read a 512-bit key without it.
 pub(crate) fn digest_param(curve: CurveId) -> Option<ObjectIdentifier> {
-    const CRYPTOPRO_ARC: &[u8] = &[0x2a, 0x85, 0x03, 0x02, 0x02];
-    let is_cryptopro = curve.oid().as_bytes().starts_with(CRYPTOPRO_ARC);
-    (curve.key_size() == KeySize::Bits256 && is_cryptopro).then_some(oids::STREEBOG_256)
+    match curve {
+        CurveId::Tc26_512Test | CurveId::Tc26_512A | CurveId::Tc26_512B => Some(oids::STREEBOG_512),
+        CurveId::Test256
+        | CurveId::CryptoProA
+        | CurveId::CryptoProB
+        | CurveId::CryptoProC
+        | CurveId::CryptoProXchA
+        | CurveId::CryptoProXchB => Some(oids::STREEBOG_256),
+        _ => None,
+    }
 }
 
 /// Encodes the parameters SEQUENCE { curve OID [, digest OID] }.
