@@ -577,6 +577,14 @@ fn gostcms_sign(kc: &KeyCert, content: &Path, out: &Path, o: SignOpts, format: &
         args.join(" "),
         show(&res)
     );
+    let written = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
+    assert!(
+        written > 0,
+        "gostcms {} exited 0 but wrote no signature to {}\n{}",
+        args.join(" "),
+        out.display(),
+        show(&res)
+    );
 }
 
 /// Exit 0, every line "OK ...", one of them naming the signer and the curve;
