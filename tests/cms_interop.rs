@@ -698,6 +698,36 @@ fn oracle_openssl_signs_and_verifies_its_own_signed_data() {
             "{}: altered streamed content accepted",
             c.name
         );
+        // -cades: signingCertificateV2 with the signer's digest; for 256-bit
+        // keys that is Streebog-256, which proves assert_signing_certificate_v2.
+        let sig = d.join(format!("{}-cades.der", c.name));
+        o.sign(&kc, &msg, &sig, &["-cades"]);
+        let out = o.verify(&sig, "DER", Some(&msg));
+        assert!(out.status.success(), "{} cades\n{}", c.name, show(&out));
+        if c.bits == 256 {
+            assert_signing_certificate_v2(
+                o,
+                &kc,
+                &read(&sig),
+                &format!("{} openssl -cades", c.name),
+            );
+        }
+        // -stream without -nodetach: detached, still BER.
+        let sig = d.join(format!("{}-stream-detached.ber", c.name));
+        o.sign(&kc, &big, &sig, &["-stream"]);
+        assert_eq!(
+            &read(&sig)[..2],
+            b"\x30\x80",
+            "{}: detached -stream",
+            c.name
+        );
+        let out = o.verify(&sig, "DER", Some(&big));
+        assert!(
+            out.status.success(),
+            "{} stream detached\n{}",
+            c.name,
+            show(&out)
+        );
     }
 }
 
@@ -814,6 +844,7 @@ fn openssl_signed_data_verifies_with_gostcms() {
             ("noattr", &["-noattr"][..], false),
             ("nodetach", &["-nodetach"][..], true),
             ("nodetach-noattr", &["-nodetach", "-noattr"][..], false),
+            ("cades", &["-cades"][..], true),
         ] {
             let what = format!("{} openssl -sign {form}", c.name);
             let sig = d.join(format!("{}-{form}.der", c.name));
@@ -1020,6 +1051,9 @@ fn gostcms_signed_data_verifies_with_openssl() {
                     "{what}: openssl accepted altered content"
                 );
             }
+            if opts.cades {
+                assert_signing_certificate_v2(o, &kc, &read(&sig), &what);
+            }
             // And gostcms reads its own output.
             assert_gostcms_ok(
                 &gostcms_verify(&sig, content),
@@ -1039,7 +1073,64 @@ fn gostcms_signed_data_verifies_with_openssl() {
             c.name,
             show(&out)
         );
+        // base64 and base64url (padded or not) decode to SignedData openssl reads.
+        for format in ["base64", "base64url"] {
+            let what = format!("{} gostcms sign --format {format}", c.name);
+            let sig = d.join(format!("{}.{format}", c.name));
+            gostcms_sign(&kc, &msg, &sig, GOSTCMS_VARIANTS[0].1, format);
+            let der = decode_base64_any(&read(&sig))
+                .unwrap_or_else(|e| panic!("{what}: not base64: {e}"));
+            if format == "base64url" {
+                let t = text(&read(&sig));
+                assert!(!t.contains(['+', '/']), "{what}: not the URL alphabet: {t}");
+            }
+            let der_path = write(d, "decoded.der", &der);
+            let out = o.verify(&der_path, "DER", Some(&msg));
+            assert!(out.status.success(), "{what}\n{}", show(&out));
+        }
     }
+}
+
+/// Standard or URL alphabet, padded or not, surrounding whitespace ignored.
+fn decode_base64_any(data: &[u8]) -> Result<Vec<u8>, base64::DecodeError> {
+    use base64::Engine as _;
+    let t: String = text(data)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '=')
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            c => c,
+        })
+        .collect();
+    base64::engine::general_purpose::STANDARD_NO_PAD.decode(t)
+}
+
+/// CAdES-BES: the signed attributes hold signingCertificateV2
+/// (1.2.840.113549.1.9.16.2.47) with Streebog-256 of the signer certificate
+/// (hash computed by openssl, not by gostcms).
+fn assert_signing_certificate_v2(o: &Ossl, kc: &KeyCert, sig: &[u8], what: &str) {
+    const SIGNING_CERTIFICATE_V2: &[u8] = &[
+        0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x02, 0x2f,
+    ];
+    assert!(
+        find(sig, SIGNING_CERTIFICATE_V2).is_some(),
+        "{what}: no signingCertificateV2 attribute"
+    );
+    let der = o
+        .ok(&["x509", "-in", path_str(&kc.cert), "-outform", "DER"])
+        .stdout;
+    let dir = tempdir();
+    let der_path = write(dir.path(), "cert.der", &der);
+    let hash = o
+        .ok(&["dgst", "-md_gost12_256", "-binary", path_str(&der_path)])
+        .stdout;
+    assert_eq!(hash.len(), 32, "openssl dgst -md_gost12_256");
+    assert!(
+        find(sig, &hash).is_some(),
+        "{what}: signingCertificateV2 does not hold Streebog-256 of the certificate ({})",
+        hex::encode(&hash)
+    );
 }
 
 /// gostcms-made SignedData verify with Bouncy Castle: with OpenSSL-made keys
