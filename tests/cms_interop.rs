@@ -1325,3 +1325,52 @@ fn esia_guide_rsa_request_data_sign() {
         "Request-Data-Sign over altered Request-Data",
     );
 }
+
+// ------------------------------------------------- the line checks themselves
+
+/// The OK/FAIL line checks accept the shapes cli.md allows and refuse others,
+/// so a failure above is about gostcms, not about the parsing here.
+#[cfg(unix)]
+#[test]
+fn oracle_line_checks_follow_the_cli_contract() {
+    use std::os::unix::process::ExitStatusExt;
+    let output = |code: i32, stdout: &str| Output {
+        status: std::process::ExitStatus::from_raw(code << 8),
+        stdout: stdout.as_bytes().to_vec(),
+        stderr: Vec::new(),
+    };
+    let ok = output(
+        0,
+        "OK CN=OpenSSL 256 A,O=gostcms interop tc26-256-a 2026-11-24T14:00:00Z certificate not checked\n",
+    );
+    assert_gostcms_ok(&ok, "OpenSSL 256 A", "tc26-256-a", true, "with time");
+    let ok = output(0, "OK O=gostcms interop,CN=BC tc26-512-a tc26-512-a -\n");
+    assert_gostcms_ok(&ok, "BC tc26-512-a", "tc26-512-a", false, "without time");
+    let fail = output(1, "FAIL CN=x content digest mismatch\n");
+    assert_gostcms_fail(&fail, "fail");
+    let fail = output(1, "FAIL - no signers\n");
+    assert_gostcms_fail(&fail, "fail without subject");
+
+    let refused =
+        |out: Output, check: fn(&Output)| std::panic::catch_unwind(move || check(&out)).is_err();
+    // Wrong exit code, FAIL line on exit 0, wrong curve, missing time, usage error as failure.
+    assert!(refused(output(1, "OK CN=a tc26-256-a -\n"), |o| {
+        assert_gostcms_ok(o, "a", "tc26-256-a", false, "t")
+    }));
+    assert!(refused(output(0, "FAIL CN=a reason\n"), |o| {
+        assert_gostcms_ok(o, "a", "tc26-256-a", false, "t")
+    }));
+    assert!(refused(output(0, "OK CN=a tc26-256-b -\n"), |o| {
+        assert_gostcms_ok(o, "a", "tc26-256-a", false, "t")
+    }));
+    assert!(refused(output(0, "OK CN=a tc26-256-a -\n"), |o| {
+        assert_gostcms_ok(o, "a", "tc26-256-a", true, "t")
+    }));
+    assert!(refused(output(0, ""), |o| assert_gostcms_ok(
+        o, "a", "", false, "t"
+    )));
+    assert!(refused(output(2, "FAIL - bad input\n"), |o| {
+        assert_gostcms_fail(o, "t")
+    }));
+    assert!(refused(output(1, ""), |o| assert_gostcms_fail(o, "t")));
+}
