@@ -194,7 +194,8 @@ const CURVES: [Curve; 12] = [
 ];
 
 /// Curves on which Bouncy Castle generates its own keys here.
-const BC_CURVES: [&str; 3] = ["cryptopro-a", "tc26-256-a", "tc26-512-a"];
+/// tc26-512-c is the second twisted Edwards curve.
+const BC_CURVES: [&str; 4] = ["cryptopro-a", "tc26-256-a", "tc26-512-a", "tc26-512-c"];
 
 /// A key and its self-signed certificate, both PEM files.
 struct KeyCert {
