@@ -26,6 +26,16 @@ pub mod oids {
     pub const MESSAGE_DIGEST: Oid = Oid::new_unwrap("1.2.840.113549.1.9.4");
     /// id-signingTime attribute.
     pub const SIGNING_TIME: Oid = Oid::new_unwrap("1.2.840.113549.1.9.5");
+    /// rsaEncryption (legacy verification).
+    pub const RSA_ENCRYPTION: Oid = Oid::new_unwrap("1.2.840.113549.1.1.1");
+    /// sha256WithRSAEncryption.
+    pub const SHA256_WITH_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.11");
+    /// sha1WithRSAEncryption.
+    pub const SHA1_WITH_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.5");
+    /// id-sha256.
+    pub const SHA256: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.1");
+    /// id-sha1.
+    pub const SHA1: Oid = Oid::new_unwrap("1.3.14.3.2.26");
     /// id-aa-signingCertificateV2 (RFC 5035).
     pub const SIGNING_CERTIFICATE_V2: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.47");
 }

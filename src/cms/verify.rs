@@ -123,6 +123,8 @@ fn digest_alg(oid: &ObjectIdentifier) -> core::result::Result<HashAlg, SignerErr
         o if o == gost::STREEBOG_256 => Ok(HashAlg::Streebog256),
         o if o == gost::STREEBOG_512 => Ok(HashAlg::Streebog512),
         o if o == gost::GOST3411_94 => Ok(HashAlg::Gost94),
+        o if o == oids::SHA256 => Ok(HashAlg::Sha256),
+        o if o == oids::SHA1 => Ok(HashAlg::Sha1),
         o => Err(SignerError::UnsupportedAlgorithm(format!(
             "digest algorithm {o} (only GOST R 34.11-2012 and GOST R 34.11-94 are verified)"
         ))),
@@ -351,17 +353,25 @@ fn verify_signer(
     }
     result.outcome = (|| {
         let cert = cert.ok_or(SignerError::CertificateNotFound)?;
-        let key = cert
-            .verifying_key()
-            .map_err(|e| SignerError::Key(e.to_string()))?;
-        result.curve = Some(key.curve());
         let alg = digest_alg(&signer.digest_oid)?;
-        check_signature_oid(&signer.signature_oid)?;
-        if alg.output_len() != key.curve().key_size().coordinate_len() {
-            return Err(SignerError::Key(format!(
-                "digest {alg} does not fit a {}-bit key",
-                8 * key.curve().key_size().coordinate_len()
-            )));
+        let rsa_key = rsa_public_key(cert)?;
+        let key = match &rsa_key {
+            Some(_) => None,
+            None => Some(
+                cert.verifying_key()
+                    .map_err(|e| SignerError::Key(e.to_string()))?,
+            ),
+        };
+        if let Some(key) = &key {
+            result.curve = Some(key.curve());
+            check_signature_oid(&signer.signature_oid)?;
+            let width = key.curve().key_size().coordinate_len();
+            if alg.output_len() != width || matches!(alg, HashAlg::Sha256 | HashAlg::Sha1) {
+                return Err(SignerError::Key(format!(
+                    "digest {alg} does not fit a {}-bit GOST key",
+                    8 * width
+                )));
+            }
         }
         let digest = content_digest(alg).ok_or(SignerError::NoContent)?;
         let signed_digest = match &signer.signed_attrs {
@@ -392,6 +402,16 @@ fn verify_signer(
                 h.finalize()
             }
         };
+        if let Some(rsa_key) = rsa_key {
+            return verify_rsa(
+                &rsa_key,
+                alg,
+                &signer.signature_oid,
+                &signed_digest,
+                signer.signature,
+            );
+        }
+        let key = key.ok_or_else(|| SignerError::Key("no key".into()))?;
         let sig = Signature::from_slice(signer.signature)
             .map_err(|e| SignerError::Malformed(e.to_string()))?;
         key.verify_prehash(&signed_digest, &sig)
@@ -401,6 +421,52 @@ fn verify_signer(
             })
     })();
     result
+}
+
+/// The certificate's RSA key, when it has one (legacy verification only).
+fn rsa_public_key(cert: &Certificate) -> core::result::Result<Option<rsa::PublicKey>, SignerError> {
+    use der::Encode;
+    let spki = cert.inner().tbs_certificate().subject_public_key_info();
+    if spki.algorithm.oid != oids::RSA_ENCRYPTION {
+        return Ok(None);
+    }
+    let der = spki.to_der().map_err(|e| SignerError::Key(e.to_string()))?;
+    let spki_ref = spki::SubjectPublicKeyInfoRef::from_der(&der)
+        .map_err(|e| SignerError::Key(e.to_string()))?;
+    rsa::PublicKey::try_from(spki_ref)
+        .map(Some)
+        .map_err(|e| SignerError::Key(format!("RSA public key: {e}")))
+}
+
+/// RSASSA-PKCS1-v1_5 with SHA-256 or SHA-1, for ESIA's older signatures.
+fn verify_rsa(
+    key: &rsa::PublicKey,
+    alg: HashAlg,
+    signature_oid: &ObjectIdentifier,
+    digest: &[u8],
+    signature: &[u8],
+) -> core::result::Result<(), SignerError> {
+    let allowed = [
+        oids::RSA_ENCRYPTION,
+        oids::SHA256_WITH_RSA,
+        oids::SHA1_WITH_RSA,
+    ];
+    if !allowed.contains(signature_oid) {
+        return Err(SignerError::UnsupportedAlgorithm(format!(
+            "signature algorithm {signature_oid} with an RSA key"
+        )));
+    }
+    let scheme = match alg {
+        HashAlg::Sha256 => rsa::Pkcs1v15Sign::new::<sha2::Sha256>(),
+        HashAlg::Sha1 => rsa::Pkcs1v15Sign::new::<sha1::Sha1>(),
+        other => {
+            return Err(SignerError::UnsupportedAlgorithm(format!(
+                "digest {other} with an RSA key"
+            )));
+        }
+    };
+    key.verify(scheme, digest, signature)
+        .map_err(|_| SignerError::SignatureMismatch)
 }
 
 /// Verifies a SignedData given in any accepted encoding (DER, BER, PEM,

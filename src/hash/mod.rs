@@ -3,6 +3,9 @@
 //! 34.11-94 with the CryptoPro parameters (`gost94`), and HMAC-Streebog
 //! (RFC 7836) through `hmac`.
 //!
+//! SHA-256 and SHA-1 are here only so that ESIA's older RSA signatures can
+//! be verified.
+//!
 //! Digests are the byte strings the hash emits (the standard prints them
 //! byte-reversed); signing reads them as little-endian integers.
 
@@ -30,6 +33,10 @@ pub enum HashAlg {
     Streebog512,
     /// GOST R 34.11-94 with the CryptoPro S-boxes (legacy GOST 2001 keys).
     Gost94,
+    /// SHA-256: only to verify ESIA's older RSA signatures.
+    Sha256,
+    /// SHA-1: only to verify ESIA's older RSA signatures.
+    Sha1,
 }
 
 impl HashAlg {
@@ -37,6 +44,7 @@ impl HashAlg {
     pub const fn output_len(self) -> usize {
         match self {
             HashAlg::Streebog512 => 64,
+            HashAlg::Sha1 => 20,
             _ => 32,
         }
     }
@@ -47,6 +55,8 @@ impl HashAlg {
             HashAlg::Streebog256 => "streebog256",
             HashAlg::Streebog512 => "streebog512",
             HashAlg::Gost94 => "gost94",
+            HashAlg::Sha256 => "sha256",
+            HashAlg::Sha1 => "sha1",
         }
     }
 
@@ -71,8 +81,10 @@ impl FromStr for HashAlg {
             "streebog256" | "gost341112256" | "mdgost12256" => Ok(HashAlg::Streebog256),
             "streebog512" | "gost341112512" | "mdgost12512" => Ok(HashAlg::Streebog512),
             "gost94" | "gost341194" | "mdgost94" => Ok(HashAlg::Gost94),
+            "sha256" => Ok(HashAlg::Sha256),
+            "sha1" => Ok(HashAlg::Sha1),
             _ => Err(Error::Unsupported(format!(
-                "hash algorithm {s:?} (expected streebog256, streebog512 or gost94)"
+                "hash algorithm {s:?} (expected streebog256, streebog512, gost94, sha256 or sha1)"
             ))),
         }
     }
@@ -87,6 +99,10 @@ pub enum Hasher {
     Streebog512(Streebog512),
     /// GOST R 34.11-94 state.
     Gost94(Gost94CryptoPro),
+    /// SHA-256 state.
+    Sha256(sha2::Sha256),
+    /// SHA-1 state.
+    Sha1(sha1::Sha1),
 }
 
 impl Hasher {
@@ -96,6 +112,8 @@ impl Hasher {
             HashAlg::Streebog256 => Hasher::Streebog256(Streebog256::new()),
             HashAlg::Streebog512 => Hasher::Streebog512(Streebog512::new()),
             HashAlg::Gost94 => Hasher::Gost94(Gost94CryptoPro::new()),
+            HashAlg::Sha256 => Hasher::Sha256(sha2::Sha256::new()),
+            HashAlg::Sha1 => Hasher::Sha1(sha1::Sha1::new()),
         }
     }
 
@@ -105,6 +123,8 @@ impl Hasher {
             Hasher::Streebog256(h) => Digest::update(h, data),
             Hasher::Streebog512(h) => Digest::update(h, data),
             Hasher::Gost94(h) => Digest::update(h, data),
+            Hasher::Sha256(h) => Digest::update(h, data),
+            Hasher::Sha1(h) => Digest::update(h, data),
         }
     }
 
@@ -114,6 +134,8 @@ impl Hasher {
             Hasher::Streebog256(h) => h.finalize().to_vec(),
             Hasher::Streebog512(h) => h.finalize().to_vec(),
             Hasher::Gost94(h) => h.finalize().to_vec(),
+            Hasher::Sha256(h) => h.finalize().to_vec(),
+            Hasher::Sha1(h) => h.finalize().to_vec(),
         }
     }
 }
@@ -282,7 +304,8 @@ mod tests {
             "md_gost12_512".parse::<HashAlg>().unwrap(),
             HashAlg::Streebog512
         );
-        assert!("sha1".parse::<HashAlg>().is_err());
+        assert_eq!("sha1".parse::<HashAlg>().unwrap(), HashAlg::Sha1);
+        assert!("md5".parse::<HashAlg>().is_err());
     }
 
     /// M7: 4 GiB + 72 bytes, crossing the 2^32-byte length boundary. ~70 s.
