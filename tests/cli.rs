@@ -269,7 +269,7 @@ fn speed_prints_contract_lines() {
         [("streebog256", "hash", "2"), ("streebog512", "hash", "2")]
     );
 
-    // Ops from the contract that are not implemented yet print nothing and succeed.
+    // CMS signing prints its line.
     let out = run(&[
         "speed",
         "--seconds",
@@ -278,6 +278,22 @@ fn speed_prints_contract_lines() {
         "cryptopro-a",
         "--op",
         "cms",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let fields: Vec<&str> = text.trim_end().split('\t').collect();
+    assert_eq!(&fields[..3], &["cryptopro-a", "cms", "1"], "{text}");
+    assert!(fields[3].parse::<f64>().is_ok_and(|v| v > 0.0), "{text}");
+
+    // Ops from the contract that are not implemented yet print nothing and succeed.
+    let out = run(&[
+        "speed",
+        "--seconds",
+        "0.05",
+        "--curve",
+        "cryptopro-a",
+        "--op",
+        "batch",
     ]);
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stdout.is_empty());

@@ -174,6 +174,16 @@ impl CmsSigner {
         })
     }
 
+    /// Also embeds these certificates (intermediate CAs) after the signer's.
+    pub fn with_chain(mut self, chain: &[Certificate]) -> Self {
+        let mut certs = self.certificate.der().to_vec();
+        for c in chain {
+            certs.extend_from_slice(c.der());
+        }
+        self.certificates_field = tlv(0xA0, &certs);
+        self
+    }
+
     /// The signer's certificate.
     pub fn certificate(&self) -> &Certificate {
         &self.certificate

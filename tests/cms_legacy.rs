@@ -1,0 +1,70 @@
+//! Legacy GOST R 34.10-2001 / GOST R 34.11-94 SignedData made by OpenSSL's
+//! gost engine (the ESIA client-test 2001 key) verify with gostcms.
+
+use std::path::Path;
+use std::process::Command;
+
+fn openssl(args: &[&str]) -> bool {
+    let conf = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/ossl.cnf");
+    Command::new("openssl")
+        .args(args)
+        .env("OPENSSL_CONF", conf)
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn openssl_gost2001_signed_data_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n).to_string_lossy().into_owned();
+    if !openssl(&[
+        "dgst",
+        "-md_gost94",
+        "-out",
+        &p("probe"),
+        "tests/data/ossl.cnf",
+    ]) {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "openssl with the gost engine is required in CI"
+        );
+        eprintln!("SKIPPED: openssl with the gost engine is not available");
+        return;
+    }
+    let root = env!("CARGO_MANIFEST_DIR");
+    let key = format!("{root}/vectors/esia/client-test/ekapusta.gost.test.key");
+    let cert = format!("{root}/vectors/esia/client-test/ekapusta.gost.test.cer");
+    std::fs::write(p("data"), b"legacy GOST 2001 content").unwrap();
+    for extra in [&[][..], &["-noattr", "-nodetach"][..]] {
+        let mut args = vec![
+            "cms",
+            "-sign",
+            "-binary",
+            "-md",
+            "md_gost94",
+            "-signer",
+            &cert,
+            "-inkey",
+            &key,
+        ];
+        args.extend_from_slice(&["-outform", "DER", "-in"]);
+        let data = p("data");
+        let out = p("sig.der");
+        args.push(&data);
+        args.extend_from_slice(&["-out", &out]);
+        args.extend_from_slice(extra);
+        assert!(openssl(&args), "openssl cms -sign {extra:?}");
+        let sig = std::fs::read(&out).unwrap();
+        let content = std::fs::read(&data).unwrap();
+        let report = if extra.is_empty() {
+            gostcms::cms::verify(&sig, gostcms::cms::Content::Bytes(&content), &[]).unwrap()
+        } else {
+            gostcms::cms::verify(&sig, gostcms::cms::Content::Attached, &[]).unwrap()
+        };
+        assert!(report.all_valid(), "{extra:?}: {:?}", report.signers);
+        assert_eq!(report.signers[0].curve, Some(gostcms::CurveId::CryptoProA));
+        let tampered =
+            gostcms::cms::verify(&sig, gostcms::cms::Content::Bytes(b"other"), &[]).unwrap();
+        assert!(!tampered.all_valid());
+    }
+}
