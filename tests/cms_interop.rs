@@ -1153,19 +1153,29 @@ fn gostcms_signed_data_verifies_with_bouncy_castle() {
     for curve in BC_CURVES {
         signers.push((format!("BC {curve}"), bc.genkey(d, curve)));
     }
-    // A gostcms-made key and certificate. CryptoPro-A only: gostcms writes
-    // the SPKI parameters of tc26 curves without digestParamSet, which BC
-    // 1.72 cannot read (see Curve::bc_reads_openssl_cert).
-    {
-        let key = SigningKey::generate(CurveId::CryptoProA).expect("key generation");
-        let cert = self_signed(&key, "CN=gostcms cryptopro-a,O=gostcms interop", 30, None)
+    // gostcms-made keys and certificates, on the curves whose SPKI Bouncy
+    // Castle 1.72 can read: CryptoPro-A and tc26-512-A (gostcms writes the
+    // digestParamSet there, as OpenSSL does). tc26-256-A and tc26-512-C keys
+    // carry no digestParamSet (RFC 9215), which BC 1.72 cannot read.
+    for curve in [CurveId::CryptoProA, CurveId::Tc26_512A] {
+        let key = SigningKey::generate(curve).expect("key generation");
+        let cn = format!("gostcms {}", curve.name());
+        let cert = self_signed(&key, &format!("CN={cn},O=gostcms interop"), 30, None)
             .expect("self-signed certificate");
         let kc = KeyCert {
-            key: write(d, "gostcms.key.pem", key.to_pkcs8_pem().as_bytes()),
-            cert: write(d, "gostcms.cert.pem", cert.to_pem().as_bytes()),
-            subject_cn: "gostcms cryptopro-a".into(),
+            key: write(
+                d,
+                &format!("gostcms-{}.key.pem", curve.name()),
+                key.to_pkcs8_pem().as_bytes(),
+            ),
+            cert: write(
+                d,
+                &format!("gostcms-{}.cert.pem", curve.name()),
+                cert.to_pem().as_bytes(),
+            ),
+            subject_cn: cn.clone(),
         };
-        signers.push(("gostcms cryptopro-a".into(), kc));
+        signers.push((cn, kc));
     }
 
     let mut good = Vec::new();
