@@ -561,7 +561,9 @@ pub const MAX_CHAIN_LENGTH: usize = 8;
 /// SignedData's certificates and any extra ones): each link's issuer name
 /// matches the next certificate's subject and its GOST signature verifies;
 /// every certificate is valid at `at`; the signer's keyUsage, if present,
-/// allows digitalSignature or nonRepudiation.
+/// allows digitalSignature or nonRepudiation; an intermediate (an issuer
+/// that is not itself a trust anchor) has basicConstraints cA and, if it
+/// has keyUsage, keyCertSign. Revocation (CRL, OCSP) is not checked.
 pub fn check_chain(
     cert: &Certificate,
     pool: &[Certificate],
@@ -603,7 +605,32 @@ pub fn check_chain(
                     current.subject()
                 ));
             }
-            Some(next) => current = next.clone(),
+            Some(next) => {
+                // Anchors are trusted as configured; an intermediate must be a CA.
+                if !trusted.iter().any(|t| t.der() == next.der()) {
+                    use x509_cert::ext::pkix::BasicConstraints;
+                    let is_ca = matches!(
+                        next.inner().tbs_certificate().get_extension::<BasicConstraints>(),
+                        Ok(Some((_, bc))) if bc.ca
+                    );
+                    if !is_ca {
+                        return Err(format!(
+                            "issuer {:?} is not a CA certificate (basicConstraints cA is not set)",
+                            next.subject()
+                        ));
+                    }
+                    if let Ok(Some((_, usage))) =
+                        next.inner().tbs_certificate().get_extension::<KeyUsage>()
+                        && !usage.key_cert_sign()
+                    {
+                        return Err(format!(
+                            "issuer {:?} keyUsage does not allow keyCertSign",
+                            next.subject()
+                        ));
+                    }
+                }
+                current = next.clone();
+            }
             None => {
                 return Err(format!(
                     "no trusted issuer found for {:?}",
