@@ -61,7 +61,6 @@ pub enum Error {
 
 impl Error {
     /// Builds an [`Error::Encoding`].
-    #[allow(dead_code)]
     pub(crate) fn encoding(context: &'static str, detail: impl core::fmt::Display) -> Self {
         Error::Encoding {
             context,

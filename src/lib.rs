@@ -20,6 +20,7 @@
 
 pub mod cms;
 pub mod curve;
+pub mod encoding;
 pub mod error;
 pub(crate) mod field;
 pub mod hash;

@@ -1,62 +1,8 @@
-//! Lenient decoding of signatures as people pass them around: DER or BER
-//! bytes, PEM (any label), standard base64 or base64url, padded or not,
-//! wrapped or not, percent-encoded or not.
+//! Lenient decoding of CMS signatures: DER or BER bytes, PEM (any label),
+//! or any text form [`crate::encoding`] accepts.
 
-use base64::Engine;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-
+use crate::encoding::decode_base64_lenient;
 use crate::error::{Error, Result};
-
-const LENIENT: GeneralPurpose = GeneralPurpose::new(
-    &base64::alphabet::STANDARD,
-    GeneralPurposeConfig::new()
-        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
-        .with_decode_allow_trailing_bits(true),
-);
-
-/// Decodes percent-escapes (`%2B`, `%2F`, `%3D`, ...); other bytes pass.
-fn percent_decode(text: &[u8]) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len());
-    let mut i = 0;
-    while i < text.len() {
-        if text[i] == b'%' {
-            let hex = text
-                .get(i + 1..i + 3)
-                .and_then(|h| core::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-                .ok_or_else(|| {
-                    Error::encoding("percent-encoding", format!("bad escape at byte {i}"))
-                })?;
-            out.push(hex);
-            i += 3;
-        } else {
-            out.push(text[i]);
-            i += 1;
-        }
-    }
-    Ok(out)
-}
-
-/// Base64 in either alphabet, any padding, whitespace ignored.
-pub fn decode_base64_lenient(text: &[u8]) -> Result<Vec<u8>> {
-    let text = if text.contains(&b'%') {
-        percent_decode(text)?
-    } else {
-        text.to_vec()
-    };
-    let cleaned: Vec<u8> = text
-        .iter()
-        .filter(|b| !b.is_ascii_whitespace())
-        .map(|&b| match b {
-            b'-' => b'+',
-            b'_' => b'/',
-            other => other,
-        })
-        .collect();
-    LENIENT
-        .decode(&cleaned)
-        .map_err(|e| Error::encoding("base64", format!("not base64 or base64url: {e}")))
-}
 
 /// Turns any of the accepted encodings into the binary BER/DER bytes.
 pub fn decode_signature_input(input: &[u8]) -> Result<Vec<u8>> {
@@ -93,6 +39,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine;
 
     #[test]
     fn every_spelling_of_the_same_bytes() {

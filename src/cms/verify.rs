@@ -82,6 +82,9 @@ pub struct VerifyReport {
     pub attached_content: Option<Vec<u8>>,
     /// One entry per SignerInfo, in order.
     pub signers: Vec<SignerResult>,
+    /// Every certificate embedded in the SignedData (signers' and
+    /// intermediates'), for chain building.
+    pub certificates: Vec<Certificate>,
 }
 
 impl VerifyReport {
@@ -551,6 +554,7 @@ pub fn verify(
         content_type: parsed.content_type,
         attached_content: attached,
         signers,
+        certificates: parsed.certificates,
     })
 }
 

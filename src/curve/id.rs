@@ -80,6 +80,14 @@ impl KeySize {
     pub const fn signature_len(self) -> usize {
         2 * self.coordinate_len()
     }
+
+    /// The Streebog variant used with keys of this size.
+    pub const fn hash_alg(self) -> crate::hash::HashAlg {
+        match self {
+            KeySize::Bits256 => crate::hash::HashAlg::Streebog256,
+            KeySize::Bits512 => crate::hash::HashAlg::Streebog512,
+        }
+    }
 }
 
 impl CurveId {

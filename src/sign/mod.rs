@@ -16,7 +16,6 @@ pub(crate) mod dsa;
 
 use core::fmt;
 
-use digest::Update;
 use signature::hazmat::{PrehashSigner, PrehashVerifier};
 use signature::{DigestSigner, DigestVerifier, Keypair, SignatureEncoding, Signer, Verifier};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
@@ -314,16 +313,6 @@ impl fmt::Debug for SigningKey {
     }
 }
 
-impl KeySize {
-    /// The Streebog variant used with keys of this size.
-    pub const fn hash_alg(self) -> HashAlg {
-        match self {
-            KeySize::Bits256 => HashAlg::Streebog256,
-            KeySize::Bits512 => HashAlg::Streebog512,
-        }
-    }
-}
-
 impl VerifyingKey {
     /// A public key from LE(X) || LE(Y), the bytes inside SubjectPublicKeyInfo's
     /// OCTET STRING (64 or 128 bytes). The point is validated.
@@ -452,7 +441,7 @@ impl Signature {
             128 => KeySize::Bits512,
             got => {
                 return Err(Error::Length {
-                    what: "signature (s || r)",
+                    what: "signature (s || r; 64 bytes, or 128 for 512-bit keys)",
                     expected: 64,
                     got,
                 });
@@ -599,9 +588,6 @@ macro_rules! digest_traits {
 }
 
 digest_traits!(Streebog256, Streebog512, Gost94CryptoPro);
-
-// Keeps `Update` in scope for the macro's bound check.
-const _: fn(&mut Streebog256, &[u8]) = <Streebog256 as Update>::update;
 
 #[cfg(test)]
 mod tests;

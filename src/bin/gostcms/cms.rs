@@ -118,11 +118,7 @@ pub fn verify(
         }
     }
     .map_err(|e| CliError::input(format!("cannot read signature {sig}: {e}")))?;
-    let pool: Vec<Certificate> = report
-        .signers
-        .iter()
-        .filter_map(|s| s.certificate.clone())
-        .collect();
+    let pool = &report.certificates;
     let mut all_ok = true;
     for signer in &report.signers {
         let subject = signer.subject.clone().unwrap_or_else(|| "-".into());
@@ -132,7 +128,7 @@ pub fn verify(
             && let Some(cert) = &signer.certificate
         {
             let when = at.or(signer.signing_time).unwrap_or_else(SystemTime::now);
-            outcome = cms::verify::check_chain(cert, &pool, &trusted, when);
+            outcome = cms::verify::check_chain(cert, pool, &trusted, when);
         }
         match outcome {
             Ok(()) => {

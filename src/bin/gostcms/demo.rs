@@ -58,7 +58,7 @@ pub fn run() -> Result<bool, CliError> {
         Err(e) => println!("verification:            FAIL {e}"),
     }
     println!(
-        "not yet: CMS SignedData (legacy client_secret) and Request-Data-Sign come with later issues"
+        "not yet: the legacy CMS client_secret and Request-Data-Sign come with the ESIA layer (CMS itself: gostcms sign / verify)"
     );
     Ok(verified.is_ok())
 }

@@ -4,7 +4,7 @@
 //! on top of `gostcms::keys`.
 
 use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use gostcms::{Signature, SigningKey, VerifyingKey};
 
 use super::CliError;
@@ -67,16 +67,6 @@ fn is_sig_len(n: usize) -> bool {
     n == 64 || n == 128
 }
 
-/// Replaces %2B, %2F, %3D (any case) by their characters.
-fn percent_decode(s: &str) -> String {
-    s.replace("%2B", "+")
-        .replace("%2b", "+")
-        .replace("%2F", "/")
-        .replace("%2f", "/")
-        .replace("%3D", "=")
-        .replace("%3d", "=")
-}
-
 /// Detects binary, hex, base64 or base64url (padded or not, percent-encoded
 /// or not) and returns the raw 64 or 128 bytes.
 pub fn decode_signature_bytes(data: &[u8]) -> Result<Vec<u8>, String> {
@@ -105,14 +95,7 @@ pub fn decode_signature_bytes(data: &[u8]) -> Result<Vec<u8>, String> {
     {
         return Ok(bytes);
     }
-    let b64 = percent_decode(text);
-    let unpadded = b64.trim_end_matches('=');
-    let engine = if unpadded.contains(['-', '_']) {
-        URL_SAFE_NO_PAD
-    } else {
-        STANDARD_NO_PAD
-    };
-    match engine.decode(unpadded) {
+    match gostcms::encoding::decode_base64_lenient(text.as_bytes()) {
         Ok(bytes) if is_sig_len(bytes.len()) => Ok(bytes),
         Ok(bytes) => Err(format!(
             "decodes to {} bytes (a raw signature is 64 or 128 bytes)",
