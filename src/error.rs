@@ -57,6 +57,17 @@ pub enum Error {
     /// A key and a curve, or a key and a certificate, that do not belong together.
     #[error("key mismatch: {0}")]
     KeyMismatch(String),
+    /// A required parameter was not given (ESIA request fields, builder options).
+    #[error("missing parameter: {0}")]
+    MissingParameter(&'static str),
+    /// A value that is well-formed but not acceptable where it is used.
+    #[error("invalid {what}: {detail}")]
+    Invalid {
+        /// What was being checked.
+        what: &'static str,
+        /// Why it is not acceptable.
+        detail: String,
+    },
 }
 
 impl Error {
@@ -64,6 +75,16 @@ impl Error {
     pub(crate) fn encoding(context: &'static str, detail: impl core::fmt::Display) -> Self {
         Error::Encoding {
             context,
+            detail: detail.to_string(),
+        }
+    }
+}
+
+impl Error {
+    /// Builds an [`Error::Invalid`].
+    pub(crate) fn invalid(what: &'static str, detail: impl core::fmt::Display) -> Self {
+        Error::Invalid {
+            what,
             detail: detail.to_string(),
         }
     }

@@ -4,7 +4,7 @@
 //! pure Rust, for Russia's ESIA (Gosuslugi) integrations.
 //!
 //! Layers, data flowing one way: [`hash`] -> `field` -> [`curve`] -> [`sign`]
-//! -> [`keys`].
+//! -> [`keys`] -> [`cms`] -> [`esia`].
 //!
 //! ```
 //! use gostcms::{CurveId, SigningKey};
@@ -22,6 +22,7 @@ pub mod cms;
 pub mod curve;
 pub mod encoding;
 pub mod error;
+pub mod esia;
 pub(crate) mod field;
 pub mod hash;
 pub mod keys;

@@ -307,5 +307,10 @@ fn demo_runs_and_verifies() {
     assert!(text.contains(
         "TESTAPPLICATIONopenid2021.11.10 12:28:46 +0300bbf0aef5-5237-41bc-8cba-291e29a3ade8https://test.application.ru/auth/api/v1/esia/return"
     ));
-    assert!(text.contains("verification:            OK"), "{text}");
+    assert_eq!(
+        text.matches("verification:            OK").count(),
+        2,
+        "{text}"
+    );
+    assert!(text.contains("Request-Data-Sign:       MI"), "{text}");
 }

@@ -9,8 +9,12 @@
 mod cms;
 #[path = "gostcms/demo.rs"]
 mod demo;
+#[path = "gostcms/esia.rs"]
+mod esia;
 #[path = "gostcms/input.rs"]
 mod input;
+#[path = "gostcms/jwt.rs"]
+mod jwt;
 #[path = "gostcms/keyio.rs"]
 mod keyio;
 #[path = "gostcms/speed.rs"]
@@ -44,6 +48,11 @@ impl CliError {
     /// Exit 2: unreadable or unusable input.
     pub fn input(message: impl Into<String>) -> Self {
         CliError::usage(message)
+    }
+
+    /// The message.
+    pub fn message(&self) -> &str {
+        &self.message
     }
 
     /// Exit 1: a check failed.
@@ -166,6 +175,16 @@ enum Command {
         #[arg(long)]
         at: Option<String>,
     },
+    /// Tokens ESIA issues.
+    Jwt {
+        #[command(subcommand)]
+        command: JwtCommand,
+    },
+    /// ESIA requests: client_secret, certificate hash, Request-Data-Sign, UUID signature, PKCE, doctor.
+    Esia {
+        #[command(subcommand)]
+        command: esia::EsiaCommand,
+    },
     /// Throughput, one tab-separated line per measurement.
     Speed {
         /// Curve name or `all`.
@@ -181,8 +200,33 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         threads: usize,
     },
-    /// The ESIA client_secret on the embedded demo key.
+    /// An ESIA client_secret and Request-Data-Sign on the embedded demo key, verified.
     Demo,
+}
+
+#[derive(Subcommand)]
+enum JwtCommand {
+    /// Verify an ESIA token; exit 0 and its header and claims as JSON, 1 with the reason.
+    Verify {
+        /// ESIA's certificate (repeat for rotation).
+        #[arg(long)]
+        trust: Vec<String>,
+        /// This system's client_id: the token's audience.
+        #[arg(long)]
+        client_id: Option<String>,
+        /// Accepted issuer (repeatable; default http://esia.gosuslugi.ru/).
+        #[arg(long)]
+        issuer: Vec<String>,
+        /// Check times against this instant (Unix seconds).
+        #[arg(long)]
+        now: Option<i64>,
+        /// Allowed clock skew in seconds (default 60).
+        #[arg(long)]
+        leeway: Option<u64>,
+        /// The token, or a file holding it (`-`: stdin).
+        #[arg(default_value = "-")]
+        token: String,
+    },
 }
 
 fn hash(alg: &str, file: &str) -> Result<(), CliError> {
@@ -313,6 +357,18 @@ fn run(cli: Cli) -> Result<(), CliError> {
             trust,
             at,
         } => cms::verify(&signature, content.as_deref(), &trust, at.as_deref()),
+        Command::Jwt {
+            command:
+                JwtCommand::Verify {
+                    trust,
+                    client_id,
+                    issuer,
+                    now,
+                    leeway,
+                    token,
+                },
+        } => jwt::verify(&trust, client_id.as_deref(), &issuer, now, leeway, &token),
+        Command::Esia { command } => esia::run(command),
         Command::Speed {
             curve,
             op,

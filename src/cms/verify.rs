@@ -427,7 +427,9 @@ fn verify_signer(
 }
 
 /// The certificate's RSA key, when it has one (legacy verification only).
-fn rsa_public_key(cert: &Certificate) -> core::result::Result<Option<rsa::PublicKey>, SignerError> {
+pub(crate) fn rsa_public_key(
+    cert: &Certificate,
+) -> core::result::Result<Option<rsa::PublicKey>, SignerError> {
     use der::Encode;
     let spki = cert.inner().tbs_certificate().subject_public_key_info();
     if spki.algorithm.oid != oids::RSA_ENCRYPTION {

@@ -22,7 +22,7 @@ pub enum CmsFormat {
     Base64url,
 }
 
-fn load_cert(path: &str) -> Result<Certificate, CliError> {
+pub fn load_cert(path: &str) -> Result<Certificate, CliError> {
     let bytes = read_input(path, "certificate")?;
     Certificate::from_pem_or_der(&bytes)
         .map_err(|e| CliError::input(format!("cannot read certificate {path}: {e}")))

@@ -1,8 +1,11 @@
-//! `gostcms demo`: the ESIA v2 client_secret on a fixed demo key.
+//! `gostcms demo`: an ESIA v2 client_secret and a Request-Data-Sign on a
+//! fixed demo key, each verified.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use gostcms::{CurveId, HashAlg, SigningKey};
+use gostcms::cms::CmsSigner;
+use gostcms::esia::{self, ClientSecretBuilder, Flow, Timestamp};
+use gostcms::{CurveId, Signature, SigningKey};
 
 use super::CliError;
 use super::keyio::self_signed;
@@ -20,45 +23,78 @@ const TIMESTAMP: &str = "2021.11.10 12:28:46 +0300";
 const STATE: &str = "bbf0aef5-5237-41bc-8cba-291e29a3ade8";
 const REDIRECT_URI: &str = "https://test.application.ru/auth/api/v1/esia/return";
 
-/// Prints what it did; `Ok(false)` when the signature did not verify.
+/// A small body for the import API.
+const REQUEST_JSON: &str = r#"{"snils":"000-000-600 06","lastName":"Тестов"}"#;
+
+/// Prints what it did; `Ok(false)` when a signature did not verify.
 pub fn run() -> Result<bool, CliError> {
     let fail = |what: &str, e: gostcms::Error| CliError::input(format!("demo: {what}: {e}"));
     let key = SigningKey::from_scalar_le(CurveId::CryptoProA, &DEMO_SCALAR_LE)
         .map_err(|e| fail("demo key", e))?;
     let cert = self_signed(&key, "CN=gostcms demo,O=gostcms", 365, Some(&[0x01]))
         .map_err(|e| fail("demo certificate", e))?;
-    let cert_hash = hex::encode_upper(HashAlg::Streebog256.digest(cert.der()));
+    let signer = CmsSigner::new(key, cert.clone()).map_err(|e| fail("demo signer", e))?;
 
-    // v2/ac order: client_id + scope + timestamp + state + redirect_uri.
-    let signed = format!("{CLIENT_ID}{SCOPE}{TIMESTAMP}{STATE}{REDIRECT_URI}");
-    let sig = key
-        .sign_prehash(&key.hash_alg().digest(signed.as_bytes()))
-        .map_err(|e| fail("signing", e))?;
-    let client_secret = URL_SAFE_NO_PAD.encode(sig.as_bytes());
-    let verified = cert
-        .verifying_key()
-        .and_then(|vk| vk.verify_message(signed.as_bytes(), &sig));
+    let timestamp = Timestamp::parse(TIMESTAMP).map_err(|e| fail("timestamp", e))?;
+    let secret = ClientSecretBuilder::new(Flow::Authorize)
+        .client_id(CLIENT_ID)
+        .scope(SCOPE)
+        .redirect_uri(REDIRECT_URI)
+        .state(STATE)
+        .timestamp(&timestamp)
+        .build(&signer)
+        .map_err(|e| fail("client_secret", e))?;
+    // Check it the way ESIA does: rebuild the string, verify s||r with the certificate's key.
+    let secret_ok = URL_SAFE_NO_PAD
+        .decode(&secret.client_secret)
+        .map_err(|e| CliError::input(format!("demo: base64url: {e}")))
+        .and_then(|bytes| Signature::from_slice(&bytes).map_err(|e| fail("signature", e)))
+        .and_then(|sig| {
+            cert.verifying_key()
+                .and_then(|vk| vk.verify_message(secret.signed_string.as_bytes(), &sig))
+                .map_err(|e| fail("verification", e))
+        });
 
-    println!("gostcms demo: ESIA v2 client_secret (raw GOST R 34.10-2012 signature)");
+    let headers = esia::request_data_sign(&signer, REQUEST_JSON.as_bytes())
+        .map_err(|e| fail("Request-Data-Sign", e))?;
+    let rds_ok = esia::verify_request_data(&headers.request_data, &headers.request_data_sign, &[])
+        .map_err(|e| fail("Request-Data-Sign", e))
+        .and_then(|(json, report)| {
+            if json == REQUEST_JSON.as_bytes() && report.all_valid() {
+                Ok(())
+            } else {
+                Err(CliError::check("demo: Request-Data-Sign did not verify"))
+            }
+        });
+
+    let verdict = |r: &Result<(), CliError>| match r {
+        Ok(()) => "OK".to_string(),
+        Err(e) => format!("FAIL {}", e.message()),
+    };
+    println!("gostcms demo: ESIA v2 client_secret and Request-Data-Sign");
     println!(
         "key:                     embedded demo key, curve {} (ESIA's curve)",
-        key.curve()
+        signer.key().curve()
     );
     println!(
         "certificate:             self-signed, subject {}",
         cert.subject()
     );
-    println!("client_certificate_hash: {cert_hash}");
-    println!("signed_string:           {signed}");
-    println!("client_secret:           {client_secret}");
-    match &verified {
-        Ok(()) => println!(
-            "verification:            OK (s||r big-endian, Streebog-256, certificate's key)"
-        ),
-        Err(e) => println!("verification:            FAIL {e}"),
-    }
     println!(
-        "not yet: the legacy CMS client_secret and Request-Data-Sign come with the ESIA layer (CMS itself: gostcms sign / verify)"
+        "client_certificate_hash: {}",
+        secret.client_certificate_hash
     );
-    Ok(verified.is_ok())
+    println!("signed_string:           {}", secret.signed_string);
+    println!("client_secret:           {}", secret.client_secret);
+    println!(
+        "verification:            {} (raw s||r big-endian, Streebog-256, certificate's key)",
+        verdict(&secret_ok)
+    );
+    println!("Request-Data:            {}", headers.request_data);
+    println!("Request-Data-Sign:       {}", headers.request_data_sign);
+    println!(
+        "verification:            {} (detached CMS over the decoded Request-Data)",
+        verdict(&rds_ok)
+    );
+    Ok(secret_ok.is_ok() && rds_ok.is_ok())
 }
