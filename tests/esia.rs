@@ -821,3 +821,21 @@ fn pkce_cli() {
     let out = run(&["esia", "pkce", "--method", "MD5"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn the_guides_request_data_sign_example_verifies() {
+    // Б.9's byte-exact example: BER, RSA-2048/SHA-256, detached, base64url.
+    let dir = crate_path("vectors/esia/request-data-sign");
+    let data = fs::read_to_string(dir.join("request_data.b64u")).unwrap();
+    let sign = fs::read_to_string(dir.join("request_data_sign.b64u")).unwrap();
+    let (json, report) = gostcms::esia::verify_request_data(data.trim(), sign.trim(), &[]).unwrap();
+    assert_eq!(json, fs::read(dir.join("request_data.json")).unwrap());
+    assert!(report.all_valid(), "{:?}", report.signers);
+    // One byte of the body changed: the digest no longer matches.
+    let mut altered = json.clone();
+    altered[10] ^= 1;
+    let (_, report) =
+        gostcms::esia::verify_request_data(&URL_SAFE_NO_PAD.encode(&altered), sign.trim(), &[])
+            .unwrap();
+    assert!(!report.all_valid());
+}
