@@ -560,3 +560,22 @@ fn cli_doctor_reads_a_request_url() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["findings"][0]["mistake"], "ReversedSignature");
 }
+
+#[test]
+fn standard_base64_secret_is_flagged() {
+    let signer = identity(CurveId::CryptoProA);
+    // Sign until the standard alphabet shows '+' or '/' (almost always at once).
+    let (secret, text) = (0..50)
+        .map(|_| {
+            let s = built(&signer, Flow::Authorize, &fields(), ByteOrder::Standard);
+            let t = base64::engine::general_purpose::STANDARD.encode(&s);
+            (s, t)
+        })
+        .find(|(_, t)| t.contains('+') || t.contains('/'))
+        .unwrap();
+    let mut i = input(&signer, Flow::Authorize, fields(), &secret);
+    i.client_secret = text;
+    let d = esia::diagnose(&i);
+    assert!(d.found(Mistake::SecretStandardBase64), "{:#?}", d.findings);
+    assert!(!d.found(Mistake::SignatureNotVerified));
+}
