@@ -31,6 +31,7 @@
 mod algorithm;
 pub mod cert;
 pub(crate) mod der;
+pub(crate) mod gost28147;
 pub mod pem;
 pub mod pkcs8;
 pub mod spki;
