@@ -57,6 +57,15 @@ pub enum Error {
     /// A key and a curve, or a key and a certificate, that do not belong together.
     #[error("key mismatch: {0}")]
     KeyMismatch(String),
+    /// A wrong (or missing) PIN or password: a check keyed by the secret failed.
+    #[error("{0}")]
+    WrongSecret(String),
+    /// A check that does not depend on the secret failed: the data is damaged.
+    #[error("{0}")]
+    Integrity(String),
+    /// A file or directory could not be read.
+    #[error("{0}")]
+    Io(String),
 }
 
 impl Error {
