@@ -169,6 +169,14 @@ pub fn detect(path: &Path) -> Option<SourceKind> {
     Some(kind_of_der(&decoded.der, &decoded.format))
 }
 
+/// [`detect`] for bytes already read (PEM, base64, DER or BER).
+pub fn detect_bytes(bytes: &[u8]) -> SourceKind {
+    match pem::decode_any(bytes) {
+        Ok(decoded) => kind_of_der(&decoded.der, &decoded.format),
+        Err(_) => SourceKind::Pkcs8,
+    }
+}
+
 fn kind_of_der(der: &[u8], format: &pem::Format) -> SourceKind {
     if let pem::Format::Pem(label) = format
         && label == pem::LABEL_ENCRYPTED_PRIVATE_KEY
