@@ -88,7 +88,9 @@ fn openssl_verifies(key: &ImportedKey, cert: &Certificate, dir: &Path, tag: &str
     fs::write(&msg, &data).unwrap();
     fs::write(&certp, cert.to_pem()).unwrap();
     ok(
-        &openssl(&[&"x509", &"-in", &certp, &"-pubkey", &"-noout", &"-out", &pubp]),
+        &openssl(&[
+            &"x509", &"-in", &certp, &"-pubkey", &"-noout", &"-out", &pubp,
+        ]),
         "x509 -pubkey",
     );
     let (alg, md) = if key.algorithm.is_2001() {
@@ -159,7 +161,10 @@ fn containers_yield_their_expected_keys_in_both_slots() {
         // The certificate shipped beside the container is the strong oracle.
         let shipped = cert(s.cert);
         key.check_certificate(&shipped).unwrap();
-        let embedded = key.certificate.as_ref().expect("header.key holds a certificate");
+        let embedded = key
+            .certificate
+            .as_ref()
+            .expect("header.key holds a certificate");
         assert_eq!(embedded.der(), shipped.der(), "{}", s.dir);
         let spki_octets = hex::encode(key.key.verifying_key().to_le_bytes());
         assert_eq!(
@@ -259,7 +264,11 @@ fn damaged_containers_fail_cleanly_or_fall_back_to_the_reserve_copy() {
         let result = Container::open(&work).and_then(|c| c.decrypt(&pin));
         match result {
             Ok(key) => {
-                assert_eq!(d_le(&key), want, "{label}: a damaged container gave another key");
+                assert_eq!(
+                    d_le(&key),
+                    want,
+                    "{label}: a damaged container gave another key"
+                );
                 outcomes[1] += 1;
             }
             Err(_) => outcomes[0] += 1,
@@ -268,7 +277,13 @@ fn damaged_containers_fail_cleanly_or_fall_back_to_the_reserve_copy() {
     for file in files {
         let original = fs::read(src.join(file)).unwrap();
         // Truncations.
-        for len in [0, 1, 2, original.len() / 2, original.len().saturating_sub(1)] {
+        for len in [
+            0,
+            1,
+            2,
+            original.len() / 2,
+            original.len().saturating_sub(1),
+        ] {
             fs::write(work.join(file), &original[..len]).unwrap();
             check(&format!("{file} truncated to {len}"));
         }
@@ -460,30 +475,44 @@ fn legacy_2001_pfx_keys_keep_their_algorithm() {
         let der = key.to_pkcs8_der();
         let (back, alg) = keys::decode_private_key_der(&der).unwrap();
         assert!(alg.is_2001());
-        assert_eq!(back.to_scalar_le().as_slice(), key.key.to_scalar_le().as_slice());
+        assert_eq!(
+            back.to_scalar_le().as_slice(),
+            key.key.to_scalar_le().as_slice()
+        );
     }
 }
 
 #[test]
 fn r50_pfx_key_bag_decrypts_to_the_standard_plaintext() {
     // The standard's expected PrivateKeyInfo (masked 64-byte form) gives the same key.
-    let expected =
-        fs::read(vector("cryptopro/pygost-r50.1.112-2016/expected_private_key_info.der")).unwrap();
+    let expected = fs::read(vector(
+        "cryptopro/pygost-r50.1.112-2016/expected_private_key_info.der",
+    ))
+    .unwrap();
     let (want, _) = keys::decode_private_key_der(&expected).unwrap();
     let got = import::open(
         &vector("cryptopro/pygost-r50.1.112-2016/example.pfx"),
         "Пароль для PFX".as_bytes(),
     )
     .unwrap();
-    assert_eq!(want.to_scalar_le().as_slice(), got.key.to_scalar_le().as_slice());
-    let expected = fs::read(vector("cryptopro/pygost-pfx2020/expected_private_key_info.der")).unwrap();
+    assert_eq!(
+        want.to_scalar_le().as_slice(),
+        got.key.to_scalar_le().as_slice()
+    );
+    let expected = fs::read(vector(
+        "cryptopro/pygost-pfx2020/expected_private_key_info.der",
+    ))
+    .unwrap();
     let (want, _) = keys::decode_private_key_der(&expected).unwrap();
     let got = import::open(
         &vector("cryptopro/pygost-pfx2020/encrypted_cert_and_key.pfx"),
         "Пароль для PFX".as_bytes(),
     )
     .unwrap();
-    assert_eq!(want.to_scalar_le().as_slice(), got.key.to_scalar_le().as_slice());
+    assert_eq!(
+        want.to_scalar_le().as_slice(),
+        got.key.to_scalar_le().as_slice()
+    );
 }
 
 #[test]
@@ -492,7 +521,11 @@ fn pfx_wrong_password_is_a_typed_error() {
         let bytes = fs::read(vector(s.file)).unwrap();
         match Pfx::parse(&bytes).unwrap().decrypt(b"not the password") {
             Err(Error::WrongSecret(msg)) => {
-                assert_eq!(msg, "wrong password for PFX (MAC check failed)", "{}", s.file)
+                assert_eq!(
+                    msg, "wrong password for PFX (MAC check failed)",
+                    "{}",
+                    s.file
+                )
             }
             other => panic!("{}: expected WrongSecret, got {other:?}", s.file),
         }
@@ -501,7 +534,10 @@ fn pfx_wrong_password_is_a_typed_error() {
 
 #[test]
 fn public_key_protected_pfx_is_unsupported() {
-    let bytes = fs::read(vector("cryptopro/pygost-pfx2020/public_key_protected_dh.pfx")).unwrap();
+    let bytes = fs::read(vector(
+        "cryptopro/pygost-pfx2020/public_key_protected_dh.pfx",
+    ))
+    .unwrap();
     match Pfx::parse(&bytes) {
         Err(Error::Unsupported(msg)) => assert!(msg.contains("public-key"), "{msg}"),
         other => panic!("expected Unsupported, got {other:?}"),
@@ -549,13 +585,30 @@ fn openssl_key_and_cert(dir: &Path, alg: &str, paramset: &str) -> (PathBuf, Path
     let crt = dir.join(format!("{alg}-{paramset}.crt"));
     let opt = format!("paramset:{paramset}");
     ok(
-        &openssl(&[&"genpkey", &"-algorithm", &alg, &"-pkeyopt", &opt, &"-out", &key]),
+        &openssl(&[
+            &"genpkey",
+            &"-algorithm",
+            &alg,
+            &"-pkeyopt",
+            &opt,
+            &"-out",
+            &key,
+        ]),
         "genpkey",
     );
     ok(
         &openssl(&[
-            &"req", &"-new", &"-x509", &"-key", &key, &"-subj", &"/CN=gostcms import test",
-            &"-days", &"30", &"-out", &crt,
+            &"req",
+            &"-new",
+            &"-x509",
+            &"-key",
+            &key,
+            &"-subj",
+            &"/CN=gostcms import test",
+            &"-days",
+            &"30",
+            &"-out",
+            &crt,
         ]),
         "req -x509",
     );
@@ -588,8 +641,16 @@ fn openssl_encrypted_pkcs8_imports() {
         ];
         for scheme in schemes {
             let out = tmp.path().join("enc.pem");
-            let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> =
-                vec![&"pkcs8", &"-topk8", &"-in", &plain, &"-out", &out, &"-passout", &"pass:пароль 1"];
+            let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![
+                &"pkcs8",
+                &"-topk8",
+                &"-in",
+                &plain,
+                &"-out",
+                &out,
+                &"-passout",
+                &"pass:пароль 1",
+            ];
             for a in scheme {
                 args.push(a);
             }
@@ -625,7 +686,11 @@ fn openssl_pfx_exports_import() {
             ("gost89", "gost89", "md_gost12_512"),
             ("gost89", "gost89", "md_gost12_256"),
             ("gost89", "NONE", "md_gost94"),
-            ("kuznyechik-ctr-acpkm", "kuznyechik-ctr-acpkm", "md_gost12_512"),
+            (
+                "kuznyechik-ctr-acpkm",
+                "kuznyechik-ctr-acpkm",
+                "md_gost12_512",
+            ),
             ("magma-ctr-acpkm", "magma-ctr-acpkm", "md_gost12_256"),
             ("aes-256-cbc", "aes-128-cbc", "sha256"),
             ("PBE-SHA1-3DES", "PBE-SHA1-3DES", "sha1"),
@@ -633,9 +698,22 @@ fn openssl_pfx_exports_import() {
             let out = tmp.path().join("x.pfx");
             ok(
                 &openssl(&[
-                    &"pkcs12", &"-export", &"-inkey", &plain, &"-in", &crt, &"-keypbe", &keypbe,
-                    &"-certpbe", &certpbe, &"-macalg", &macalg, &"-passout", &"pass:секрет",
-                    &"-out", &out,
+                    &"pkcs12",
+                    &"-export",
+                    &"-inkey",
+                    &plain,
+                    &"-in",
+                    &crt,
+                    &"-keypbe",
+                    &keypbe,
+                    &"-certpbe",
+                    &certpbe,
+                    &"-macalg",
+                    &macalg,
+                    &"-passout",
+                    &"pass:секрет",
+                    &"-out",
+                    &out,
                 ]),
                 "pkcs12 -export",
             );
@@ -757,7 +835,10 @@ fn cli_key_import_from_pfx_with_password_file_and_env() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(fs::read(&key).unwrap(), fs::read(tmp.path().join("k2.pem")).unwrap());
+    assert_eq!(
+        fs::read(&key).unwrap(),
+        fs::read(tmp.path().join("k2.pem")).unwrap()
+    );
 
     let out = run(&[
         "key",
@@ -814,7 +895,10 @@ fn cli_key_specs_load_containers_and_pfx_everywhere() {
             CONTAINERS[1].cert,
         ),
         (
-            format!("pfx:{}", vector("cryptopro/loadtestingru-crypto/pfx1.pfx").display()),
+            format!(
+                "pfx:{}",
+                vector("cryptopro/loadtestingru-crypto/pfx1.pfx").display()
+            ),
             "GOSTCMS_PASSWORD",
             "12345",
             "cryptopro/loadtestingru-crypto/pfx1.cert.der",
@@ -842,10 +926,20 @@ fn cli_key_specs_load_containers_and_pfx_everywhere() {
         fs::write(&certp, cert(cert_rel).to_pem()).unwrap();
         let pubp = tmp.path().join(format!("p{i}.pem"));
         ok(
-            &openssl(&[&"x509", &"-in", &certp, &"-pubkey", &"-noout", &"-out", &pubp]),
+            &openssl(&[
+                &"x509", &"-in", &certp, &"-pubkey", &"-noout", &"-out", &pubp,
+            ]),
             "x509 -pubkey",
         );
-        let v = openssl(&[&"dgst", &"-md_gost12_256", &"-verify", &pubp, &"-signature", &sig, &msg]);
+        let v = openssl(&[
+            &"dgst",
+            &"-md_gost12_256",
+            &"-verify",
+            &pubp,
+            &"-signature",
+            &sig,
+            &msg,
+        ]);
         assert!(
             String::from_utf8_lossy(&v.stdout).contains("Verified OK"),
             "{spec}: {}{}",
@@ -867,16 +961,32 @@ fn cli_key_specs_load_containers_and_pfx_everywhere() {
             .unwrap();
         assert!(out.status.success(), "{spec}: {}", stderr(&out));
         let v = openssl(&[
-            &"cms", &"-verify", &"-noverify", &"-binary", &"-inform", &"DER", &"-in", &cms_out,
-            &"-content", &msg, &"-out", &"/dev/null",
+            &"cms",
+            &"-verify",
+            &"-noverify",
+            &"-binary",
+            &"-inform",
+            &"DER",
+            &"-in",
+            &cms_out,
+            &"-content",
+            &msg,
+            &"-out",
+            &"/dev/null",
         ]);
-        ok(&v, &format!("openssl cms -verify of a signature made with {spec}"));
+        ok(
+            &v,
+            &format!("openssl cms -verify of a signature made with {spec}"),
+        );
     }
 
     // A PIN-protected container without a PIN: exit 2, says what is missing.
     let out = common::gostcms()
         .args(["raw-sign", "--key"])
-        .arg(format!("container:{}", container_path(&CONTAINERS[0]).display()))
+        .arg(format!(
+            "container:{}",
+            container_path(&CONTAINERS[0]).display()
+        ))
         .arg(&msg)
         .env_remove("GOSTCMS_PIN")
         .env_remove("GOSTCMS_PASSWORD")

@@ -75,9 +75,8 @@ impl AcpkmCipher {
         };
         Ok(Zeroizing::new(match self {
             AcpkmCipher::Kuznyechik => {
-                let mut mac =
-                    <cmac::Cmac<kuznyechik::Kuznyechik> as KeyInit>::new_from_slice(key)
-                        .map_err(bad_key)?;
+                let mut mac = <cmac::Cmac<kuznyechik::Kuznyechik> as KeyInit>::new_from_slice(key)
+                    .map_err(bad_key)?;
                 mac.update(data);
                 mac.finalize().into_bytes().to_vec()
             }

@@ -459,12 +459,10 @@ fn parse_header(der: &[u8]) -> Result<Header> {
             "CryptoPro container version {v} (only {CONTAINER_V1} is known)"
         )));
     }
-    let attributes = attributes.ok_or_else(|| {
-        Error::encoding(HEADER, "missing the container attributes (BIT STRING)")
-    })?;
-    let key_params = key_params.ok_or_else(|| {
-        Error::encoding(HEADER, "missing the primary key parameters (SEQUENCE)")
-    })?;
+    let attributes = attributes
+        .ok_or_else(|| Error::encoding(HEADER, "missing the container attributes (BIT STRING)"))?;
+    let key_params = key_params
+        .ok_or_else(|| Error::encoding(HEADER, "missing the primary key parameters (SEQUENCE)"))?;
     let (generation, algorithm) = parse_key_params(key_params)?;
 
     // Check (c): MAC under a zero key over the content's DER.

@@ -58,7 +58,12 @@ fn derive<H: Digest, const B: usize>(pin: &[u8], salt: &[u8]) -> Zeroizing<[u8; 
     for (dst, &b) in p4.chunks_exact_mut(4).zip(pin) {
         dst[0] = b;
     }
-    let h = Zeroizing::new(H::new().chain_update(salt).chain_update(p4.as_slice()).finalize());
+    let h = Zeroizing::new(
+        H::new()
+            .chain_update(salt)
+            .chain_update(p4.as_slice())
+            .finalize(),
+    );
     let mut current = Zeroizing::new([0u8; B]);
     current[..32].copy_from_slice(SEED);
     let rounds = if pin.is_empty() { 2 } else { 2000 };

@@ -67,7 +67,10 @@ pub(crate) fn decrypt_key_bag(
     if salt.content.len() < 8 {
         return Err(Error::encoding(
             "CryptoPro PBE salt",
-            format!("{} bytes (at least 8 needed for the IV)", salt.content.len()),
+            format!(
+                "{} bytes (at least 8 needed for the IV)",
+                salt.content.len()
+            ),
         ));
     }
     let transport = transport_key(password, salt.content, iterations as u16)?;
@@ -77,21 +80,17 @@ pub(crate) fn decrypt_key_bag(
         &mut plain,
         true,
     )?;
-    let blob = blob_from_private_key_info(&plain).map_err(|_| {
-        Error::WrongSecret("the decrypted key bag is not a PrivateKeyInfo".into())
-    })?;
+    let blob = blob_from_private_key_info(&plain)
+        .map_err(|_| Error::WrongSecret("the decrypted key bag is not a PrivateKeyInfo".into()))?;
     unwrap_blob(&transport, blob)
 }
 
 /// K_0 = UTF-16LE(password); K_i = GOST94(K_{i-1} || salt || BE16(i)).
 fn transport_key(password: &[u8], salt: &[u8], iterations: u16) -> Result<Zeroizing<[u8; 32]>> {
-    let text = core::str::from_utf8(password)
-        .map_err(|_| Error::encoding("password", "not UTF-8"))?;
-    let mut k: Zeroizing<Vec<u8>> = Zeroizing::new(
-        text.encode_utf16()
-            .flat_map(|u| u.to_le_bytes())
-            .collect(),
-    );
+    let text =
+        core::str::from_utf8(password).map_err(|_| Error::encoding("password", "not UTF-8"))?;
+    let mut k: Zeroizing<Vec<u8>> =
+        Zeroizing::new(text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect());
     for i in 1..=iterations {
         let next = Gost94CryptoPro::new()
             .chain_update(k.as_slice())

@@ -36,7 +36,10 @@ pub fn decode_encrypted_private_key(bytes: &[u8], password: &[u8]) -> Result<Sig
     {
         return Err(Error::encoding(
             "PEM label",
-            format!("expected {}, found {label}", pem::LABEL_ENCRYPTED_PRIVATE_KEY),
+            format!(
+                "expected {}, found {label}",
+                pem::LABEL_ENCRYPTED_PRIVATE_KEY
+            ),
         ));
     }
     decrypt_der(&decoded.der, password).map(|(k, _)| k)
@@ -50,9 +53,22 @@ pub(crate) fn looks_encrypted(der: &[u8]) -> bool {
 /// Decrypts EncryptedPrivateKeyInfo DER; returns the key and its algorithm.
 pub fn decrypt_der(der: &[u8], password: &[u8]) -> Result<(SigningKey, KeyAlgorithm)> {
     let outer = d::expect_only(der, tag::SEQUENCE, EPKI)?;
-    let (alg, rest) = d::expect(outer.content, tag::SEQUENCE, "EncryptedPrivateKeyInfo.encryptionAlgorithm")?;
-    let data = d::expect_only(rest, tag::OCTET_STRING, "EncryptedPrivateKeyInfo.encryptedData")?;
-    decrypt_parts(alg.content, data.content, password, "the encrypted PKCS#8 key")
+    let (alg, rest) = d::expect(
+        outer.content,
+        tag::SEQUENCE,
+        "EncryptedPrivateKeyInfo.encryptionAlgorithm",
+    )?;
+    let data = d::expect_only(
+        rest,
+        tag::OCTET_STRING,
+        "EncryptedPrivateKeyInfo.encryptedData",
+    )?;
+    decrypt_parts(
+        alg.content,
+        data.content,
+        password,
+        "the encrypted PKCS#8 key",
+    )
 }
 
 /// Decrypts a key under `alg` (AlgorithmIdentifier content); `what` names
@@ -75,13 +91,12 @@ pub(crate) fn decrypt_parts(
         Error::WrongSecret(why) => wrong(&why),
         other => other,
     })?;
-    let plain = super::ber_to_der(&plain).map_err(|_| {
-        wrong("the decrypted data is not DER: wrong password or damaged data")
-    })?;
+    let plain = super::ber_to_der(&plain)
+        .map_err(|_| wrong("the decrypted data is not DER: wrong password or damaged data"))?;
     decode_private_key_der(&plain).map_err(|e| match e {
-        Error::Encoding { .. } => wrong(&format!(
-            "the decrypted data is not a PrivateKeyInfo: {e}"
-        )),
+        Error::Encoding { .. } => {
+            wrong(&format!("the decrypted data is not a PrivateKeyInfo: {e}"))
+        }
         other => other,
     })
 }

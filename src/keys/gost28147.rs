@@ -185,7 +185,10 @@ impl Gost28147 {
         if !data.len().is_multiple_of(8) {
             return Err(Error::encoding(
                 "GOST 28147-89 ECB",
-                format!("{} bytes is not a whole number of 8-byte blocks", data.len()),
+                format!(
+                    "{} bytes is not a whole number of 8-byte blocks",
+                    data.len()
+                ),
             ));
         }
         for chunk in data.chunks_exact_mut(8) {
@@ -334,8 +337,9 @@ mod tests {
     /// the wrapper is the crate's cipher with reversed words and blocks.
     #[test]
     fn magma_example_through_byte_reversal() {
-        let be_key = hex::decode("ffeeddccbbaa99887766554433221100f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff")
-            .unwrap();
+        let be_key =
+            hex::decode("ffeeddccbbaa99887766554433221100f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff")
+                .unwrap();
         let mut classic_key = be_key.clone();
         for w in classic_key.chunks_exact_mut(4) {
             w.reverse();

@@ -147,9 +147,7 @@ pub fn from_bytes(bytes: &[u8], secret: &[u8]) -> Result<ImportedKey> {
             {
                 return Err(Error::encoding(
                     "PEM label",
-                    format!(
-                        "expected PRIVATE KEY or ENCRYPTED PRIVATE KEY, found {label}"
-                    ),
+                    format!("expected PRIVATE KEY or ENCRYPTED PRIVATE KEY, found {label}"),
                 ));
             }
             let (key, algorithm) = decode_private_key_der(&decoded.der)?;

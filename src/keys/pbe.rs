@@ -65,7 +65,9 @@ pub(crate) fn small_uint(content: &[u8], what: &'static str) -> Result<u64> {
     if digits.len() > 8 {
         return Err(Error::encoding(what, "INTEGER too large"));
     }
-    Ok(digits.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b)))
+    Ok(digits
+        .iter()
+        .fold(0u64, |acc, &b| (acc << 8) | u64::from(b)))
 }
 
 /// The password as a NUL-terminated BMPString (UTF-16BE), as the PKCS#12
@@ -93,7 +95,11 @@ pub(crate) fn split_algorithm<'a>(alg: &'a [u8], what: &'static str) -> Result<(
 
 /// Decrypts `ciphertext` with the scheme in `alg` (AlgorithmIdentifier
 /// content) under `password`.
-pub(crate) fn decrypt(alg: &[u8], password: &[u8], ciphertext: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+pub(crate) fn decrypt(
+    alg: &[u8],
+    password: &[u8],
+    ciphertext: &[u8],
+) -> Result<Zeroizing<Vec<u8>>> {
     let (oid, params) = split_algorithm(alg, WHAT)?;
     match oid {
         oids::PBES2 => pbes2(params, password, ciphertext),
@@ -191,10 +197,22 @@ impl<'a> Pbkdf2Params<'a> {
 
 /// A PBES2 encryption scheme with its parameters.
 enum Scheme<'a> {
-    AesCbc { key_len: usize, iv: &'a [u8] },
-    Des3Cbc { iv: &'a [u8] },
-    Gost28147Cfb { iv: &'a [u8], set: ParamSet },
-    CtrAcpkm { cipher: AcpkmCipher, ukm: &'a [u8], omac: bool },
+    AesCbc {
+        key_len: usize,
+        iv: &'a [u8],
+    },
+    Des3Cbc {
+        iv: &'a [u8],
+    },
+    Gost28147Cfb {
+        iv: &'a [u8],
+        set: ParamSet,
+    },
+    CtrAcpkm {
+        cipher: AcpkmCipher,
+        ukm: &'a [u8],
+        omac: bool,
+    },
 }
 
 impl<'a> Scheme<'a> {
@@ -373,8 +391,12 @@ fn pkcs12_pbe(
         PbeHash::Sha1.pkcs12_kdf(pw, salt.content, 2, rounds, iv.as_mut());
         let buf = Zeroizing::new(ciphertext.to_vec());
         match oid {
-            oids::PBE_SHA1_3DES => cbc_unpad::<cbc::Decryptor<des::TdesEde3>>(&key, iv.as_ref(), buf),
-            oids::PBE_SHA1_2DES => cbc_unpad::<cbc::Decryptor<des::TdesEde2>>(&key, iv.as_ref(), buf),
+            oids::PBE_SHA1_3DES => {
+                cbc_unpad::<cbc::Decryptor<des::TdesEde3>>(&key, iv.as_ref(), buf)
+            }
+            oids::PBE_SHA1_2DES => {
+                cbc_unpad::<cbc::Decryptor<des::TdesEde2>>(&key, iv.as_ref(), buf)
+            }
             _ => {
                 let rc2 = rc2::Rc2::new_with_eff_key_len(&key, 8 * key_len);
                 let mode = cbc::Decryptor::<rc2::Rc2>::inner_iv_slice_init(rc2, iv.as_ref())
@@ -402,7 +424,10 @@ mod tests {
 
     #[test]
     fn bmp_password_encoding() {
-        assert_eq!(bmp_password(b"ab").unwrap().as_slice(), &[0, b'a', 0, b'b', 0, 0]);
+        assert_eq!(
+            bmp_password(b"ab").unwrap().as_slice(),
+            &[0, b'a', 0, b'b', 0, 0]
+        );
         assert_eq!(bmp_password(b"").unwrap().as_slice(), &[0, 0]);
         assert!(bmp_password(&[0xff]).is_err());
     }

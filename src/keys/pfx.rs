@@ -126,8 +126,10 @@ impl Pfx {
             return false;
         };
         version.content == [3]
-            && d::expect(auth.content, tag::OID, "PFX")
-                .is_ok_and(|(o, _)| o.content.starts_with(&[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07]))
+            && d::expect(auth.content, tag::OID, "PFX").is_ok_and(|(o, _)| {
+                o.content
+                    .starts_with(&[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07])
+            })
     }
 
     fn parts(&self) -> Result<Parts<'_>> {
@@ -195,9 +197,7 @@ impl Pfx {
                     ));
                 }
                 other => {
-                    return Err(Error::Unsupported(format!(
-                        "PFX ContentInfo type {other}"
-                    )));
+                    return Err(Error::Unsupported(format!("PFX ContentInfo type {other}")));
                 }
             }
             rest = next;
@@ -365,8 +365,10 @@ impl Collector {
                     self.keys.push(ImportedKey::new(key, algorithm, name));
                 }
                 oids::SHROUDED_KEY_BAG => {
-                    let epki = d::expect_only(value.content, tag::SEQUENCE, "PFX shrouded key bag")?;
-                    let (alg, data) = d::expect(epki.content, tag::SEQUENCE, "PFX shrouded key bag")?;
+                    let epki =
+                        d::expect_only(value.content, tag::SEQUENCE, "PFX shrouded key bag")?;
+                    let (alg, data) =
+                        d::expect(epki.content, tag::SEQUENCE, "PFX shrouded key bag")?;
                     let data = d::expect_only(data, tag::OCTET_STRING, "PFX shrouded key bag")?;
                     let (key, algorithm) =
                         decrypt_parts(alg.content, data.content, password, "the PFX key bag")?;
@@ -405,7 +407,10 @@ impl Collector {
         for key in &mut keys {
             key.certificate = certificates
                 .iter()
-                .find(|c| c.verifying_key().is_ok_and(|k| &k == key.key.verifying_key()))
+                .find(|c| {
+                    c.verifying_key()
+                        .is_ok_and(|k| &k == key.key.verifying_key())
+                })
                 .cloned();
             key.certificates = certificates.clone();
         }

@@ -98,7 +98,7 @@ fn secret_for(kind: SourceKind) -> Zeroizing<Vec<u8>> {
     };
     order
         .iter()
-        .find_map(|var| std::env::var_os(var))
+        .find_map(std::env::var_os)
         .map(|v| Zeroizing::new(v.into_encoded_bytes()))
         .unwrap_or_default()
 }
