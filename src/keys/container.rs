@@ -580,3 +580,108 @@ fn inverse_le<const N: usize>(c: &Curve<N>, m_le: &[u8]) -> Result<Zeroizing<Vec
     int.zeroize();
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    //! The GOST 2001 branch has no public sample: this builds a container
+    //! with the documented steps (GOST R 34.11-94 CPKDF, CryptoPro-A S-box)
+    //! from this crate's own primitives and reads it back. It proves the
+    //! plumbing (parsing, slot handling, checks), not interoperability.
+    use super::*;
+
+    fn seq(parts: &[&[u8]]) -> Vec<u8> {
+        d::tlv(tag::SEQUENCE, &parts.concat())
+    }
+
+    fn octets(v: &[u8]) -> Vec<u8> {
+        d::tlv(tag::OCTET_STRING, v)
+    }
+
+    fn build_2001(dir: &Path, pin: &[u8], d_le: &[u8], m_le: &[u8]) {
+        let curve = CurveId::CryptoProA;
+        let set = ParamSet::CryptoProA;
+        let key = SigningKey::from_scalar_le(curve, d_le).unwrap();
+        let k = SigningKey::from_masked_le(curve, &[d_le, m_le])
+            .unwrap()
+            .to_scalar_le();
+        let salt = [0x5Au8; 12];
+        let kek = cpkdf(CpKdfHash::Gost94, pin, &salt).unwrap();
+        let cipher = Gost28147::new(set, kek.as_ref()).unwrap();
+        let mut primary = k.to_vec();
+        for chunk in primary.chunks_exact_mut(8) {
+            let mut b: [u8; 8] = chunk.try_into().unwrap();
+            cipher.encrypt_block(&mut b);
+            chunk.copy_from_slice(&b);
+        }
+        let masks_mac = gost28147::mac4(set, m_le, &[0; 8], &salt).unwrap();
+        let fp = key.verifying_key().to_le_bytes()[..8].to_vec();
+        let pin_key = cpkdf(CpKdfHash::Gost94, pin, &fp).unwrap();
+        let hmac_password = gost28147::mac4(set, pin_key.as_ref(), &[0; 8], &[0; 16]).unwrap();
+
+        let mut algo = d::oid_tlv(&AGREEMENT_2001);
+        algo.extend(seq(&[
+            &d::oid_tlv(&curve_oids::CRYPTOPRO_A),
+            &d::oid_tlv(&GOST94_CRYPTOPRO_PARAMS),
+        ]));
+        let key_params = seq(&[&[0x03, 0x02, 0x02, 0xA4], &d::tlv(0xA0, &algo)]);
+        let content = seq(&[
+            &d::tlv(0xA0, &d::oid_tlv(&CONTAINER_V1)),
+            &[0x03, 0x02, 0x05, 0xC0],
+            &key_params,
+            &d::tlv(0x82, &hmac_password),
+            &d::tlv(0x8A, &fp),
+        ]);
+        let header_mac = gost28147::mac4(set, &[0; 32], &[0; 8], &content).unwrap();
+        fs::create_dir_all(dir).unwrap();
+        fs::write(
+            dir.join("header.key"),
+            seq(&[&content, &octets(&header_mac)]),
+        )
+        .unwrap();
+        fs::write(
+            dir.join("masks.key"),
+            seq(&[&octets(m_le), &octets(&salt), &octets(&masks_mac)]),
+        )
+        .unwrap();
+        fs::write(dir.join("primary.key"), seq(&[&octets(&primary)])).unwrap();
+        fs::write(dir.join("name.key"), seq(&[&d::tlv(0x16, b"legacy01")])).unwrap();
+    }
+
+    #[test]
+    fn gost2001_container_round_trip() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("legacy01.000");
+        let d_le: Vec<u8> = (1u8..=32).collect();
+        let m_le: Vec<u8> = (100u8..132).collect();
+        build_2001(&dir, b"1234", &d_le, &m_le);
+        let c = Container::open(&dir).unwrap();
+        assert_eq!(c.name(), "legacy01");
+        let key = c.decrypt(b"1234").unwrap();
+        assert_eq!(key.key.to_scalar_le().as_slice(), d_le.as_slice());
+        assert!(key.algorithm.is_2001());
+        assert_eq!(key.algorithm.curve, CurveId::CryptoProA);
+        match c.decrypt(b"1235") {
+            Err(Error::WrongSecret(msg)) => {
+                assert_eq!(msg, "wrong PIN for container legacy01 (MAC check failed)")
+            }
+            other => panic!("{other:?}"),
+        }
+        // Only the primary copy exists.
+        assert!(c.decrypt_slot(b"1234", Slot::Reserve).is_err());
+    }
+
+    #[test]
+    fn masked_quotient_inverts_the_mask() {
+        let d_le: Vec<u8> = (7u8..39).collect();
+        let m_le = [0xEEu8; 32];
+        for curve in [CurveId::CryptoProA, CurveId::Tc26_256A] {
+            let k = SigningKey::from_masked_le(curve, &[&d_le, &m_le]).unwrap();
+            let back = masked_quotient(curve, &k.to_scalar_le(), &m_le).unwrap();
+            let d = SigningKey::from_masked_le(curve, &[&d_le]).unwrap();
+            assert_eq!(back.to_scalar_le().as_slice(), d.to_scalar_le().as_slice());
+        }
+        // A zero mask has no inverse: an error, not a zero key.
+        assert!(masked_quotient(CurveId::CryptoProA, &d_le, &[0; 32]).is_err());
+        assert!(masked_quotient(CurveId::CryptoProA, &d_le, &[0; 31]).is_err());
+    }
+}
