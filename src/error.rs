@@ -68,6 +68,15 @@ pub enum Error {
         /// Why it is not acceptable.
         detail: String,
     },
+    /// A wrong (or missing) PIN or password: a check keyed by the secret failed.
+    #[error("{0}")]
+    WrongSecret(String),
+    /// A check that does not depend on the secret failed: the data is damaged.
+    #[error("{0}")]
+    Integrity(String),
+    /// A file or directory could not be read.
+    #[error("{0}")]
+    Io(String),
 }
 
 impl Error {

@@ -71,8 +71,38 @@ impl CliError {
     about = "GOST R 34.10-2012 / Streebog signing for ESIA integrations"
 )]
 struct Cli {
+    #[command(flatten)]
+    secrets: keyio::SecretArgs,
     #[command(subcommand)]
     command: Command,
+}
+
+/// `gostcms key ...`.
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Read a key out of a CryptoPro container, a PFX or an encrypted
+    /// PKCS#8 file and write it as PKCS#8 PEM.
+    #[command(group(clap::ArgGroup::new("source").required(true).args(["container", "pfx", "key"])))]
+    Import {
+        /// CryptoPro container folder (header.key, masks.key, primary.key, ...).
+        #[arg(long, value_name = "DIR")]
+        container: Option<String>,
+        /// PFX / PKCS#12 file.
+        #[arg(long, value_name = "FILE")]
+        pfx: Option<String>,
+        /// Any key source: PKCS#8 (encrypted or not), PFX, container:DIR, pfx:FILE.
+        #[arg(long, value_name = "KEY")]
+        key: Option<String>,
+        /// Where to write the PKCS#8 PEM key (`-`: stdout).
+        #[arg(long)]
+        out: String,
+        /// Also write the key's certificate (PEM) here.
+        #[arg(long, value_name = "CERT.pem")]
+        cert_out: Option<String>,
+        /// A certificate the key must match (exit 1 when it does not).
+        #[arg(long, value_name = "CERT")]
+        cert: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -106,7 +136,8 @@ enum Command {
     },
     /// Raw GOST signature (s||r big-endian) of a file.
     RawSign {
-        /// PKCS#8 private key, PEM or DER.
+        /// Private key: PKCS#8 (PEM/DER, encrypted or not), PFX, CryptoPro
+        /// container folder; `container:DIR` / `pfx:FILE` force the kind.
         #[arg(long)]
         key: String,
         /// CryptoAPI order (full byte reversal).
@@ -136,7 +167,8 @@ enum Command {
     },
     /// CMS SignedData over a file: detached by default.
     Sign {
-        /// PKCS#8 private key, PEM or DER.
+        /// Private key: PKCS#8 (PEM/DER, encrypted or not), PFX, CryptoPro
+        /// container folder; `container:DIR` / `pfx:FILE` force the kind.
         #[arg(long)]
         key: String,
         /// The key's certificate, PEM or DER.
@@ -202,6 +234,11 @@ enum Command {
     },
     /// An ESIA client_secret and Request-Data-Sign on the embedded demo key, verified.
     Demo,
+    /// Key import: `gostcms key import --container DIR | --pfx FILE ...`.
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -320,6 +357,7 @@ fn raw_verify(cert: &str, signature: &str, reverse: bool, file: &str) -> Result<
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
+    keyio::set_secrets(cli.secrets)?;
     match cli.command {
         Command::Hash { alg, file } => hash(&alg, &file),
         Command::Keygen {
@@ -379,6 +417,25 @@ fn run(cli: Cli) -> Result<(), CliError> {
             true => Ok(()),
             false => Err(CliError::check("demo signature did not verify")),
         },
+        Command::Key {
+            command:
+                KeyCommand::Import {
+                    container,
+                    pfx,
+                    key,
+                    out,
+                    cert_out,
+                    cert,
+                },
+        } => {
+            let source = match (container, pfx, key) {
+                (Some(dir), _, _) => format!("container:{dir}"),
+                (_, Some(file), _) => format!("pfx:{file}"),
+                (_, _, Some(spec)) => spec,
+                _ => return Err(CliError::usage("give --container, --pfx or --key")),
+            };
+            keyio::import_command(&source, &out, cert_out.as_deref(), cert.as_deref())
+        }
     }
 }
 

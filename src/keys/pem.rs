@@ -167,8 +167,9 @@ pub fn decode_expecting(input: &[u8], expected: &str) -> Result<Zeroizing<Vec<u8
 /// The error for password-protected PKCS#8.
 pub(crate) fn encrypted_unsupported() -> Error {
     Error::Unsupported(
-        "encrypted PKCS#8 (EncryptedPrivateKeyInfo) is not yet supported; decrypt it first, e.g. \
-         `openssl pkcs8 -in key.pem -out plain.pem` with the gost engine loaded"
+        "encrypted PKCS#8 (EncryptedPrivateKeyInfo) needs a password: use \
+         keys::decode_encrypted_private_key or keys::import (CLI: --password, \
+         --password-file or GOSTCMS_PASSWORD)"
             .into(),
     )
 }

@@ -81,7 +81,7 @@ pub fn decode_private_key_der(der: &[u8]) -> Result<(SigningKey, KeyAlgorithm)> 
                 } else {
                     field.content
                 };
-                let inner = d::bit_string_bytes(bits, "PKCS#8 publicKey")?;
+                let inner = public_key_bits(bits)?;
                 let public = public_key_from_wrapped(alg, inner, "PKCS#8 publicKey")?;
                 if &public != key.verifying_key() {
                     return Err(Error::KeyMismatch(
@@ -102,6 +102,25 @@ pub fn decode_private_key_der(der: &[u8]) -> Result<(SigningKey, KeyAlgorithm)> 
         rest = next;
     }
     Ok((key, alg))
+}
+
+/// The bytes of the publicKey BIT STRING. The TC26 2020 PFX example writes
+/// it with "1 unused bit" over whole bytes; that is accepted when the unused
+/// bits are zero, since the key is compared with the private key anyway.
+fn public_key_bits(content: &[u8]) -> Result<&[u8]> {
+    match content.split_first() {
+        Some((&unused, bytes)) if (1..8).contains(&unused) => {
+            let padding = bytes.last().map_or(0, |b| b & ((1u8 << unused) - 1));
+            if padding != 0 || bytes.is_empty() {
+                return Err(Error::encoding(
+                    "PKCS#8 publicKey",
+                    format!("BIT STRING has {unused} unused bits that are not zero"),
+                ));
+            }
+            Ok(bytes)
+        }
+        _ => d::bit_string_bytes(content, "PKCS#8 publicKey"),
+    }
 }
 
 /// Length of `v` as a multiple (>= 2) of `n`, if it is one.

@@ -1,23 +1,205 @@
 //! Reading keys, certificates and signatures; writing signatures.
 //!
 //! Key and certificate loading goes through `load_key` and `load_public`,
-//! on top of `gostcms::keys`.
+//! on top of `gostcms::keys`. A key is given as
+//! * a PKCS#8 file (PEM or DER), encrypted or not;
+//! * a PFX / PKCS#12 file, detected, or forced with `pfx:FILE`;
+//! * a CryptoPro container folder, detected, or forced with `container:DIR`.
+//!
+//! The PIN or password comes from `--pin` / `--password` (visible to other
+//! users in the process list), `--pin-file` / `--password-file` (first line),
+//! or the environment: `GOSTCMS_PIN` (containers first) and
+//! `GOSTCMS_PASSWORD` (PFX and encrypted PKCS#8 first), each falling back to
+//! the other.
+
+use std::path::Path;
+use std::sync::OnceLock;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use gostcms::keys::container::Container;
+use gostcms::keys::import::{self, ImportedKey, SourceKind};
+use gostcms::keys::pfx::Pfx;
 use gostcms::{Signature, SigningKey, VerifyingKey};
+use zeroize::Zeroizing;
 
 use super::CliError;
-use super::input::read_input;
+use super::input::{read_input, write_output};
 use gostcms::keys;
 
 pub use keys::cert::{Certificate, self_signed};
 
-/// The private key in `path` (PKCS#8, PEM or DER).
-pub fn load_key(path: &str) -> Result<SigningKey, CliError> {
-    let bytes = zeroize::Zeroizing::new(read_input(path, "key")?);
-    keys::decode_private_key(&bytes)
-        .map_err(|e| CliError::input(format!("cannot read key {path}: {e}")))
+/// The PIN / password options, accepted by every command.
+#[derive(clap::Args, Debug, Default)]
+pub struct SecretArgs {
+    /// PIN of a CryptoPro container (or GOSTCMS_PIN; prefer --pin-file: the
+    /// command line is visible to other users).
+    #[arg(long, global = true, value_name = "PIN")]
+    pin: Option<String>,
+    /// File whose first line is the container PIN.
+    #[arg(long, global = true, value_name = "FILE")]
+    pin_file: Option<String>,
+    /// Password of a PFX or encrypted PKCS#8 key (or GOSTCMS_PASSWORD).
+    #[arg(long, global = true, value_name = "PW")]
+    password: Option<String>,
+    /// File whose first line is the password.
+    #[arg(long, global = true, value_name = "FILE")]
+    password_file: Option<String>,
+}
+
+/// The secret given on the command line, if any.
+static GIVEN_SECRET: OnceLock<Option<Zeroizing<Vec<u8>>>> = OnceLock::new();
+
+/// Records the secret options for every later key load.
+pub fn set_secrets(mut args: SecretArgs) -> Result<(), CliError> {
+    let given = [
+        args.pin.is_some(),
+        args.pin_file.is_some(),
+        args.password.is_some(),
+        args.password_file.is_some(),
+    ];
+    if given.iter().filter(|&&g| g).count() > 1 {
+        return Err(CliError::usage(
+            "give only one of --pin, --pin-file, --password, --password-file",
+        ));
+    }
+    let secret = if let Some(s) = args.pin.take().or(args.password.take()) {
+        Some(Zeroizing::new(s.into_bytes()))
+    } else if let Some(file) = args.pin_file.as_deref().or(args.password_file.as_deref()) {
+        Some(first_line(read_input(file, "PIN/password file")?))
+    } else {
+        None
+    };
+    let _ = GIVEN_SECRET.set(secret);
+    Ok(())
+}
+
+/// The first line of a secret file, without its line ending.
+fn first_line(bytes: Vec<u8>) -> Zeroizing<Vec<u8>> {
+    let mut bytes = Zeroizing::new(bytes);
+    if let Some(end) = bytes.iter().position(|&b| b == b'\n') {
+        bytes.truncate(end);
+    }
+    if bytes.last() == Some(&b'\r') {
+        bytes.pop();
+    }
+    bytes
+}
+
+/// The PIN or password for a source of this kind.
+fn secret_for(kind: SourceKind) -> Zeroizing<Vec<u8>> {
+    if let Some(Some(given)) = GIVEN_SECRET.get() {
+        return given.clone();
+    }
+    let order = if kind.wants_pin() {
+        ["GOSTCMS_PIN", "GOSTCMS_PASSWORD"]
+    } else {
+        ["GOSTCMS_PASSWORD", "GOSTCMS_PIN"]
+    };
+    order
+        .iter()
+        .find_map(std::env::var_os)
+        .map(|v| Zeroizing::new(v.into_encoded_bytes()))
+        .unwrap_or_default()
+}
+
+fn cannot_read(spec: &str, e: impl core::fmt::Display) -> CliError {
+    CliError::input(format!("cannot read key {spec}: {e}"))
+}
+
+fn open_container(spec: &str, dir: &str) -> Result<ImportedKey, CliError> {
+    let secret = secret_for(SourceKind::Container);
+    Container::open(Path::new(dir))
+        .and_then(|c| c.decrypt(&secret))
+        .map_err(|e| cannot_read(spec, e))
+}
+
+fn open_pfx_bytes(spec: &str, bytes: &[u8]) -> Result<ImportedKey, CliError> {
+    let secret = secret_for(SourceKind::Pfx);
+    Pfx::parse(bytes)
+        .and_then(|p| p.decrypt(&secret))
+        .and_then(|c| c.into_key())
+        .map_err(|e| cannot_read(spec, e))
+}
+
+/// The key behind `spec` with what came with it (certificates, name).
+pub fn load_imported(spec: &str) -> Result<ImportedKey, CliError> {
+    if let Some(dir) = spec.strip_prefix("container:") {
+        return open_container(spec, dir);
+    }
+    if let Some(file) = spec.strip_prefix("pfx:") {
+        let bytes = Zeroizing::new(read_input(file, "key")?);
+        return open_pfx_bytes(spec, &bytes);
+    }
+    if spec != "-" && Path::new(spec).is_dir() {
+        return open_container(spec, spec);
+    }
+    let bytes = Zeroizing::new(read_input(spec, "key")?);
+    match import::detect_bytes(&bytes) {
+        SourceKind::Pfx => open_pfx_bytes(spec, &bytes),
+        kind @ SourceKind::EncryptedPkcs8 => {
+            let secret = secret_for(kind);
+            import::from_bytes(&bytes, &secret).map_err(|e| cannot_read(spec, e))
+        }
+        _ => {
+            let key = keys::decode_private_key(&bytes).map_err(|e| cannot_read(spec, e))?;
+            let (_, algorithm) = keys::decode_private_key_der(
+                &keys::pem::decode_any(&bytes)
+                    .map_err(|e| cannot_read(spec, e))?
+                    .der,
+            )
+            .map_err(|e| cannot_read(spec, e))?;
+            Ok(ImportedKey {
+                key,
+                algorithm,
+                certificate: None,
+                certificates: Vec::new(),
+                name: None,
+            })
+        }
+    }
+}
+
+/// The private key behind `spec` (see the module documentation).
+pub fn load_key(spec: &str) -> Result<SigningKey, CliError> {
+    load_imported(spec).map(|k| k.key)
+}
+
+/// `gostcms key import`: writes the key as PKCS#8 PEM and, with
+/// `cert_out`, its certificate. `check` is a certificate the key must match.
+pub fn import_command(
+    source: &str,
+    out: &str,
+    cert_out: Option<&str>,
+    check: Option<&str>,
+) -> Result<(), CliError> {
+    let imported = load_imported(source)?;
+    let given = check
+        .map(|path| {
+            let bytes = read_input(path, "certificate")?;
+            Certificate::from_pem_or_der(&bytes)
+                .map_err(|e| CliError::input(format!("cannot read certificate {path}: {e}")))
+        })
+        .transpose()?;
+    if let Some(cert) = &given {
+        imported
+            .check_certificate(cert)
+            .map_err(|e| CliError::check(format!("{source}: {e}")))?;
+    }
+    let certificate = match (cert_out, &imported.certificate, &given) {
+        (None, _, _) => None,
+        (Some(_), Some(c), _) | (Some(_), None, Some(c)) => Some(c.clone()),
+        (Some(_), None, None) => {
+            return Err(CliError::input(format!(
+                "{source} holds no certificate that matches the key (give one with --cert)"
+            )));
+        }
+    };
+    write_output(out, imported.to_pkcs8_pem().as_bytes(), "key", true)?;
+    if let (Some(path), Some(c)) = (cert_out, certificate) {
+        write_output(path, c.to_pem().as_bytes(), "certificate", false)?;
+    }
+    Ok(())
 }
 
 /// The public key in `path`: a certificate or a SubjectPublicKeyInfo, PEM or DER.
