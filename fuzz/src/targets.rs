@@ -22,8 +22,11 @@ use gostcms::cms::{self, Content};
 use gostcms::keys::{self, Certificate};
 use gostcms::{CurveId, Signature, SigningKey, VerifyingKey, encoding};
 
+/// A target body: any bytes in, a panic only on a bug.
+pub type Target = fn(&[u8]);
+
 /// Every target by name, for replaying corpora.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("ber_normalize", ber_normalize),
     ("cms_attached", cms_attached),
     ("cms_detached", cms_detached),
