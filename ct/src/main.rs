@@ -12,7 +12,8 @@
 //! values that become public (rejection of a zero scalar or nonce, r = 0 or
 //! s = 0) are declassified by name in `ct/declassify.supp`.
 //!
-//! `--leaky` runs two deliberately variable-time functions instead, to show
+//! `--leaky` runs deliberately variable-time code instead (a secret branch,
+//! a secret table index, variable-time verification fed a secret), to show
 //! the check can fail (the CI script requires it to).
 //!
 //! This is test tooling, not library code: `unsafe` is needed for the
