@@ -23,6 +23,16 @@ use crate::keys::Certificate;
 use crate::keys::der::{self as tlv, Tlv, tag};
 use crate::sign::Signature;
 
+/// Most SignerInfos one SignedData may carry: each costs a certificate
+/// search and a signature verification (documents in the wild have one to
+/// three). More is refused before any verification.
+pub const MAX_SIGNERS: usize = 64;
+
+/// Most entries in one SignedData's certificates field: every signer is
+/// matched against each, and chain building tries each as an issuer.
+/// CryptoPro embeds the whole chain, rarely more than five.
+pub const MAX_CERTIFICATES: usize = 64;
+
 /// Why one signer did not verify.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -221,7 +231,15 @@ fn parse(der: &[u8]) -> Result<Parsed<'_>> {
     let (mut next, mut after) = tlv::read(rest, "SignedData")?;
     if next.tag == 0xA0 {
         let mut certs = next.content;
+        let mut count = 0;
         while !certs.is_empty() {
+            count += 1;
+            if count > MAX_CERTIFICATES {
+                return Err(Error::encoding(
+                    "SignedData certificates",
+                    format!("more than {MAX_CERTIFICATES} certificates (a resource limit)"),
+                ));
+            }
             let (cert, more) = tlv::read(certs, "SignedData certificates")?;
             // Other certificate formats ([1], [2], [3]) are skipped.
             if cert.tag == tag::SEQUENCE {
@@ -250,6 +268,12 @@ fn parse(der: &[u8]) -> Result<Parsed<'_>> {
     let mut signers = Vec::new();
     let mut infos = next.content;
     while !infos.is_empty() {
+        if signers.len() == MAX_SIGNERS {
+            return Err(Error::encoding(
+                "SignedData signerInfos",
+                format!("more than {MAX_SIGNERS} SignerInfos (a resource limit)"),
+            ));
+        }
         let (info, more) = tlv::expect(infos, tag::SEQUENCE, "SignerInfo")?;
         signers.push(parse_signer(info).map_err(|e| SignerError::Malformed(e.to_string())));
         infos = more;

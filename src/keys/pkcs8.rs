@@ -128,6 +128,21 @@ fn mask_parts(len: usize, n: usize) -> Option<usize> {
     (len > n && len.is_multiple_of(n)).then_some(len / n)
 }
 
+/// Whether `len` bytes can be a DER SEQUENCE of m >= 2 OCTET STRINGs of n
+/// bytes each (form 4b); arithmetic on the public length only. (A
+/// multiple of n that is not: the other TLV forms are never a multiple.)
+fn could_be_masked_sequence(len: usize, n: usize) -> bool {
+    (2..=len / (n + 2)).any(|m| {
+        let content = m * (n + 2);
+        let length_octets = if content < 0x80 {
+            0
+        } else {
+            (usize::BITS - content.leading_zeros()).div_ceil(8) as usize
+        };
+        2 + length_octets + content == len
+    })
+}
+
 fn masked_raw(curve: CurveId, octets: &[u8], n: usize) -> Result<SigningKey> {
     let parts: Vec<&[u8]> = octets.chunks(n).collect();
     SigningKey::from_masked_le(curve, &parts)
@@ -142,6 +157,13 @@ pub(crate) fn scalar_from_octets(curve: CurveId, octets: &[u8]) -> Result<Signin
     // Form 1: exactly the width, whatever the first byte is.
     if octets.len() == n {
         return reduced_scalar(curve, octets);
+    }
+    // Form 4a by length alone wherever no TLV form can be that long: the
+    // octets are then key material and are never parsed as DER, which would
+    // branch on secret bytes (found by the valgrind check, ct/). The result
+    // is the same as trying the TLV forms first.
+    if mask_parts(octets.len(), n).is_some() && !could_be_masked_sequence(octets.len(), n) {
+        return masked_raw(curve, octets, n);
     }
     // Forms 2, 3, 4b: one TLV spanning all the octets, with proper widths inside.
     if let Ok((tlv, rest)) = d::read(octets, PK)

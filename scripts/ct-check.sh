@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The constant-time check (see ct/README.md):
+#   scripts/ct-check.sh
+# 1. builds ct/ (gostcms with getrandom's custom backend, every random byte
+#    and every loaded key byte marked secret) and runs it under valgrind
+#    memcheck: any branch or memory address depending on a secret is an
+#    error, except the declassifications listed in ct/declassify.supp;
+# 2. runs the same program with --leaky (a branch on a secret bit, a
+#    secret-indexed table, variable-time verification fed a secret) and
+#    requires memcheck to report each of them: the check can fail.
+# Needs valgrind and its headers (Debian: valgrind). Exit 0 when both hold.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+command -v valgrind >/dev/null || { echo "ct-check: valgrind is not installed" >&2; exit 2; }
+[ -f /usr/include/valgrind/memcheck.h ] || { echo "ct-check: <valgrind/memcheck.h> missing" >&2; exit 2; }
+valgrind --version
+
+echo "== building ct/ (release, as shipped, with debug info)"
+(cd ct && cargo build --release --locked 2>&1 | tail -2)
+bin=ct/target/release/gostcms-ct
+log=ct/target/memcheck.log
+memcheck=(valgrind --tool=memcheck --error-exitcode=99 --num-callers=40 --track-origins=yes
+          --suppressions=ct/declassify.supp)
+
+echo "== secrets through keygen, signing, key loading and unmasking, CMS signing"
+set +e
+"${memcheck[@]}" "$bin" 2>"$log"
+code=$?
+set -e
+grep -E 'ERROR SUMMARY' "$log" | sed 's/^==[0-9]*== //'
+if [ "$code" -ne 0 ]; then
+  echo "ct-check: FAILED (exit $code): secret-dependent branches or indices; first reports:" >&2
+  grep -A12 -E 'Conditional jump|Use of uninitialised' "$log" | head -80 >&2
+  exit 1
+fi
+
+echo "== self-test: deliberately variable-time code must be caught"
+set +e
+"${memcheck[@]}" "$bin" --leaky 2>"$log.leaky"
+code=$?
+set -e
+grep -E 'ERROR SUMMARY' "$log.leaky" | sed 's/^==[0-9]*== //'
+missing=0
+for f in leaky_branch leaky_table_index double_mul_vartime; do
+  if grep -q "$f" "$log.leaky"; then echo "caught: $f"; else echo "NOT caught: $f" >&2; missing=1; fi
+done
+if [ "$code" -ne 99 ] || [ "$missing" -ne 0 ]; then
+  echo "ct-check: the self-test did not fail as it must (exit $code): the check is blind" >&2
+  exit 1
+fi
+echo "ct-check: OK (no secret-dependent branch or index; the self-test fails as it must)"
