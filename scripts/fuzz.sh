@@ -46,8 +46,8 @@ seeds() {
     pem) ls vectors/x509/*.pem vectors/cms/*.pem vectors/esia/*.cer vectors/esia/client-test/* ;;
     base64) ls vectors/esia/request-data-sign/*.b64u vectors/cms/*.pem ;;
     raw_verify) ;;
-    # TODO(esia): jwt_verify) ls vectors/esia/... ;;
-    # TODO(keys): pfx) ls vectors/pfx/*.pfx ;; container) ls vectors/cryptopro/... ;;
+    jwt_verify) ;;
+    pfx) find vectors/pfx vectors/cryptopro -name "*.pfx" ;;
   esac
   for d in "vectors/fuzz/seeds/$1" "vectors/fuzz/regressions/$1"; do
     [ -d "$d" ] && find "$d" -type f ! -name README.md

@@ -36,9 +36,8 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("pem", pem),
     ("base64", base64),
     ("raw_verify", raw_verify),
-    // TODO(esia): ("jwt_verify", jwt_verify) once src/esia lands.
-    // TODO(keys): ("pfx", pfx) and ("container", container) once the PFX and
-    // CryptoPro container readers land.
+    ("jwt_verify", jwt_verify),
+    ("pfx", pfx),
 ];
 
 /// The detached content the `cms_detached` seeds sign: the ESIA guide's
@@ -225,6 +224,47 @@ pub fn raw_verify(data: &[u8]) {
     .expect("2n bytes are a signature");
     // One verification per input: it is most of the cost of this target.
     if let Err(e) = key.verify_message(msg, &sig) {
+        message(&e);
+    }
+}
+
+/// The trusted keys of the `jwt_verify` seeds: a 512-bit GOST and an RSA
+/// test certificate (their tokens are in `vectors/fuzz/seeds/jwt_verify/`).
+const JWT_GOST_CERT: &[u8] = include_bytes!("../../vectors/esia/client-test/another.gost.test.cer");
+const JWT_RSA_CERT: &[u8] = include_bytes!("../../vectors/esia/client-test/another.rsa.test.cer");
+
+/// ESIA token verification: header, signature (GOST 256/512, RS256),
+/// times, issuer, audience, typed claims. An accepted token must carry
+/// what the checks required.
+pub fn jwt_verify(data: &[u8]) {
+    use gostcms::esia::JwtVerifier;
+    static VERIFIER: OnceLock<JwtVerifier> = OnceLock::new();
+    let verifier = VERIFIER.get_or_init(|| {
+        let certs = [
+            Certificate::from_pem_or_der(JWT_GOST_CERT).expect("GOST test certificate"),
+            Certificate::from_pem_or_der(JWT_RSA_CERT).expect("RSA test certificate"),
+        ];
+        JwtVerifier::new(&certs)
+            .expect("verifier")
+            .client_id("TESTAPPLICATION")
+            .now(1_700_000_000)
+    });
+    let text = String::from_utf8_lossy(data);
+    match verifier.verify(&text) {
+        Ok(token) => {
+            let exp = token.claims.exp.expect("an accepted token has exp");
+            assert!(exp >= 1_700_000_000 - 60, "an expired token was accepted");
+            assert!(token.claims.iss.is_some(), "a token without iss was accepted");
+            assert_ne!(token.header.alg, "none");
+        }
+        Err(e) => message(&e),
+    }
+}
+
+/// PFX / PKCS#12 structure parsing (no decryption: a hostile iteration
+/// count makes the KDF slow by design, bounded by the iteration cap).
+pub fn pfx(data: &[u8]) {
+    if let Err(e) = keys::pfx::Pfx::parse(data) {
         message(&e);
     }
 }
