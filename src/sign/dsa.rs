@@ -41,10 +41,22 @@ pub(crate) fn sign_with_nonce<const N: usize>(
     e: &[u64; N],
     k: &[u64; N],
 ) -> Option<([u64; N], [u64; N])> {
-    // k is in (0, q), so k*G is never the identity.
-    let affine = c.to_affine_ct(&c.mul_base(k));
-    let x = c.fp.to_int(&affine.x);
-    let r = c.fq.reduce(&x);
+    // k is in (0, q), so k*G is never the identity and den is nonzero.
+    let (num, den) = c.mul_base_x_fraction(k);
+    let x = c.fp.to_int(&c.fp.mul(&num, &c.fp.invert(&den)));
+    finish_signature(c, d, e, k, &x)
+}
+
+/// r = x mod q and s = r*d + k*e mod q from the x-coordinate of k*G;
+/// `None` when r or s is zero.
+pub(crate) fn finish_signature<const N: usize>(
+    c: &Curve<N>,
+    d: &[u64; N],
+    e: &[u64; N],
+    k: &[u64; N],
+    x: &[u64; N],
+) -> Option<([u64; N], [u64; N])> {
+    let r = c.fq.reduce(x);
     if limbs::is_zero_mask(&r) != 0 {
         return None;
     }
@@ -117,6 +129,21 @@ pub(crate) fn verify<const N: usize>(
     r: &[u64; N],
     s: &[u64; N],
 ) -> Result<(), Error> {
+    check_signature_range(c, r, s)?;
+    let (z1, z2) = verification_scalars(c, e, r, s);
+    if c.verify_combination(&z1, &z2, pubkey, r) {
+        Ok(())
+    } else {
+        Err(Error::SignatureMismatch)
+    }
+}
+
+/// Checks 0 < r, s < q (public values).
+pub(crate) fn check_signature_range<const N: usize>(
+    c: &Curve<N>,
+    r: &[u64; N],
+    s: &[u64; N],
+) -> Result<(), Error> {
     let q = c.q();
     let in_range = |v: &[u64; N]| limbs::is_zero_mask(v) == 0 && limbs::lt_mask(v, q) != 0;
     if !in_range(r) {
@@ -125,20 +152,21 @@ pub(crate) fn verify<const N: usize>(
     if !in_range(s) {
         return Err(Error::SignatureRange("s is not in (0, q)"));
     }
+    Ok(())
+}
+
+/// z1 = s/e and z2 = -r/e mod q (public values: variable-time inversion).
+pub(crate) fn verification_scalars<const N: usize>(
+    c: &Curve<N>,
+    e: &[u64; N],
+    r: &[u64; N],
+    s: &[u64; N],
+) -> ([u64; N], [u64; N]) {
     let fq = &c.fq;
-    let e_m = fq.to_mont(e);
-    let v = fq.invert(&e_m);
+    let v = fq.invert_vartime(&fq.to_mont(e));
     let z1 = fq.to_int(&fq.mul(&fq.to_mont(s), &v));
     let z2 = fq.to_int(&fq.neg(&fq.mul(&fq.to_mont(r), &v)));
-    let point = c.double_mul_vartime(&z1, &z2, &c.to_projective(pubkey));
-    let affine = c.to_affine(&point).ok_or(Error::SignatureMismatch)?;
-    let x = c.fp.to_int(&affine.x);
-    let big_r = fq.reduce(&x);
-    if bool::from(Fe(big_r).ct_eq(&Fe(*r))) {
-        Ok(())
-    } else {
-        Err(Error::SignatureMismatch)
-    }
+    (z1, z2)
 }
 
 /// Checks a public key: coordinates below p, on the curve, and in the

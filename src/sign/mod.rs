@@ -75,7 +75,7 @@ fn scalar_in_range<const N: usize>(c: &Curve<N>, d: &[u64; N]) -> bool {
 
 fn public_from_secret<const N: usize>(c: &Curve<N>, d: &[u64; N]) -> AffinePoint<N> {
     // d is in (0, q): d*G is never the identity.
-    c.to_affine_ct(&c.mul_base(d))
+    c.mul_base_affine(d)
 }
 
 fn secret_from_le<const N: usize>(c: &Curve<N>, bytes: &[u8]) -> Result<[u64; N]> {
