@@ -72,47 +72,52 @@ fn abs_and_sign(d: i8) -> (u8, Choice) {
 }
 
 /// A table entry that can be picked out of a row in constant time.
-pub(crate) trait CtEntry: Copy {
-    /// `self = other` where `mask` is all ones; unchanged where it is zero.
-    fn assign_masked(&mut self, other: &Self, mask: u64);
+pub(crate) trait CtEntry: Copy + Default {
+    /// `self |= other & mask`, limb by limb.
+    fn or_masked(&mut self, other: &Self, mask: u64);
 }
 
 #[inline(always)]
-fn assign_fe<const N: usize>(dst: &mut Fe<N>, src: &Fe<N>, mask: u64) {
+fn or_fe<const N: usize>(dst: &mut Fe<N>, src: &Fe<N>, mask: u64) {
     for i in 0..N {
-        dst.0[i] ^= (dst.0[i] ^ src.0[i]) & mask;
+        dst.0[i] |= src.0[i] & mask;
     }
 }
 
 impl<const N: usize> CtEntry for AffinePoint<N> {
     #[inline(always)]
-    fn assign_masked(&mut self, other: &Self, mask: u64) {
-        assign_fe(&mut self.x, &other.x, mask);
-        assign_fe(&mut self.y, &other.y, mask);
+    fn or_masked(&mut self, other: &Self, mask: u64) {
+        or_fe(&mut self.x, &other.x, mask);
+        or_fe(&mut self.y, &other.y, mask);
     }
 }
 
 impl<const N: usize> CtEntry for EdAffine<N> {
     #[inline(always)]
-    fn assign_masked(&mut self, other: &Self, mask: u64) {
-        assign_fe(&mut self.u, &other.u, mask);
-        assign_fe(&mut self.v, &other.v, mask);
-        assign_fe(&mut self.duv, &other.duv, mask);
+    fn or_masked(&mut self, other: &Self, mask: u64) {
+        or_fe(&mut self.u, &other.u, mask);
+        or_fe(&mut self.v, &other.v, mask);
+        or_fe(&mut self.duv, &other.duv, mask);
     }
 }
 
+/// All ones when x = y, else zero; no branch ((z - 1) >> 63 is 1 exactly
+/// when z = x ^ y is 0, for z < 2^63).
+#[inline(always)]
+fn eq_mask(x: u64, y: u64) -> u64 {
+    (((x ^ y).wrapping_sub(1)) >> 63).wrapping_neg()
+}
+
 /// Entry `abs` (1-based) of a row, or `start` when abs = 0, by a full
-/// scan: every entry is read and merged under a mask computed without
-/// branches, whatever abs is.
+/// scan: every entry is read and OR-ed in under a mask computed without
+/// branches, whatever abs is; exactly one mask is all ones.
 #[inline(always)]
 fn scan_row<E: CtEntry>(row: &[E; BASE_ENTRIES], abs: u8, start: E) -> E {
     let abs = core::hint::black_box(abs) as u64;
-    let mut out = start;
+    let mut out = E::default();
+    out.or_masked(&start, eq_mask(abs, 0));
     for (j, entry) in row.iter().enumerate() {
-        // (x - 1) >> 63 is 1 exactly when x = 0 (x < 2^63).
-        let x = abs ^ (j as u64 + 1);
-        let mask = ((x.wrapping_sub(1)) >> 63).wrapping_neg();
-        out.assign_masked(entry, mask);
+        out.or_masked(entry, eq_mask(abs, j as u64 + 1));
     }
     out
 }

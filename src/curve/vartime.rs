@@ -102,7 +102,6 @@ pub(crate) trait VarForm<const N: usize> {
     fn double(&self, p: &Self::Acc, then_add: bool) -> Self::Acc;
     fn add_entry(&self, p: &Self::Acc, e: &Self::Entry, negate: bool) -> Self::Acc;
     fn add(&self, p: &Self::Acc, q: &Self::Acc) -> Self::Acc;
-    fn from_entry(&self, e: &Self::Entry) -> Self::Acc;
     /// Affine entries; the points must not be the identity.
     fn normalize(&self, points: &[Self::Acc]) -> Vec<Self::Entry>;
     /// x of the point as num/den (den = 0 for the identity).
@@ -139,9 +138,6 @@ impl<const N: usize> VarForm<N> for Jac<'_, N> {
     fn add(&self, p: &Self::Acc, q: &Self::Acc) -> Self::Acc {
         self.0.jac_add(p, q)
     }
-    fn from_entry(&self, e: &Self::Entry) -> Self::Acc {
-        self.0.jac_from_affine(e)
-    }
     fn normalize(&self, points: &[Self::Acc]) -> Vec<Self::Entry> {
         self.0.jac_batch_to_affine(points)
     }
@@ -174,9 +170,6 @@ impl<const N: usize> VarForm<N> for Edw<'_, N> {
     }
     fn add(&self, p: &Self::Acc, q: &Self::Acc) -> Self::Acc {
         self.0.ed_add(p, q)
-    }
-    fn from_entry(&self, e: &Self::Entry) -> Self::Acc {
-        self.0.ed_from_affine(e)
     }
     fn normalize(&self, points: &[Self::Acc]) -> Vec<Self::Entry> {
         self.0.ed_batch_to_affine(points)
@@ -475,6 +468,85 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+}
+
+/// Instruction-count probes (see `field::probe`).
+#[cfg(test)]
+mod probe {
+    use crate::curve::{AnyCurve, CurveId};
+
+    fn rounds() -> usize {
+        std::env::var("ROUNDS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(1000)
+    }
+
+    #[test]
+    #[ignore = "probe"]
+    fn jac_double_cryptopro_a() {
+        let AnyCurve::W4(c) = CurveId::CryptoProA.curve() else {
+            unreachable!()
+        };
+        let mut p = c.jac_from_affine(&c.g);
+        for _ in 0..rounds() {
+            p = c.jac_double(&p);
+        }
+        std::hint::black_box(p);
+    }
+
+    #[test]
+    #[ignore = "probe"]
+    fn jac_add_affine_cryptopro_a() {
+        let AnyCurve::W4(c) = CurveId::CryptoProA.curve() else {
+            unreachable!()
+        };
+        let mut p = c.jac_double(&c.jac_from_affine(&c.g));
+        for _ in 0..rounds() {
+            p = c.jac_add_affine(&p, &c.g);
+        }
+        std::hint::black_box(p);
+    }
+
+    #[test]
+    #[ignore = "probe"]
+    fn ed_double_tc26_256a() {
+        let AnyCurve::W4(c) = CurveId::Tc26_256A.curve() else {
+            unreachable!()
+        };
+        let mut p = c.ed_from_affine(&c.ed().g);
+        for _ in 0..rounds() {
+            p = c.ed_double_no_t(&p);
+        }
+        std::hint::black_box(p);
+    }
+
+    #[test]
+    #[ignore = "probe"]
+    fn ed_add_affine_tc26_256a() {
+        let AnyCurve::W4(c) = CurveId::Tc26_256A.curve() else {
+            unreachable!()
+        };
+        let g = c.ed().g;
+        let mut p = c.ed_from_affine(&g);
+        for _ in 0..rounds() {
+            p = c.ed_add_affine(&p, &g);
+        }
+        std::hint::black_box(p);
+    }
+
+    #[test]
+    #[ignore = "probe"]
+    fn ed_mul_base_tc26_256a() {
+        let AnyCurve::W4(c) = CurveId::Tc26_256A.curve() else {
+            unreachable!()
+        };
+        let mut k = [0x0123_4567_89ab_cdefu64; 4];
+        for _ in 0..rounds() {
+            k[0] = k[0].wrapping_add(1);
+            std::hint::black_box(c.ed_mul_base(&k));
         }
     }
 }
