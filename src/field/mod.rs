@@ -382,7 +382,47 @@ impl<const N: usize> MontField<N> {
     /// `a^-1` by Fermat's little theorem (`m` prime); zero maps to zero.
     /// Constant-time in `a`.
     pub(crate) fn invert(&self, a: &Fe<N>) -> Fe<N> {
-        self.pow_public(a, &self.m_minus_2)
+        if self.special_c != 0 {
+            self.invert_special(a)
+        } else {
+            self.pow_public(a, &self.m_minus_2)
+        }
+    }
+
+    /// `a^(m-2)` for `m = 2^(64N) - c` by an addition chain. With c + 2 <= 2^b,
+    /// m - 2 = (2^K - 1) * 2^b + low where K = 64N - b and low = 2^b - c - 2:
+    /// a run of K ones, then b low bits. a^(2^K - 1) comes from the binary
+    /// expansion of K (a^(2^(2k) - 1) = (a^(2^k - 1))^(2^k) * a^(2^k - 1),
+    /// a^(2^(k+1) - 1) = (a^(2^k - 1))^2 * a), then the b low bits by
+    /// square-and-multiply: 64N - 1 squarings and about 20 multiplications,
+    /// against about 75 for 4-bit windows. The sequence depends only on m.
+    fn invert_special(&self, a: &Fe<N>) -> Fe<N> {
+        let c = self.special_c;
+        let b = 64 - (c + 1).leading_zeros(); // bits of c + 1, so c + 2 <= 2^b
+        let k = 64 * N as u32 - b;
+        let low = (1u64 << b) - c - 2;
+        let mut t = *a; // a^(2^1 - 1)
+        let mut run = 1u32;
+        for bit in (0..(31 - k.leading_zeros())).rev() {
+            let mut s = t;
+            for _ in 0..run {
+                s = self.square(&s);
+            }
+            t = self.mul(&s, &t);
+            run *= 2;
+            if (k >> bit) & 1 == 1 {
+                t = self.mul(&self.square(&t), a);
+                run += 1;
+            }
+        }
+        debug_assert_eq!(run, k);
+        for bit in (0..b).rev() {
+            t = self.square(&t);
+            if (low >> bit) & 1 == 1 {
+                t = self.mul(&t, a);
+            }
+        }
+        t
     }
 
     /// `a^-1` for a PUBLIC `a` (zero maps to zero): the binary extended
