@@ -2,18 +2,23 @@
 //! multiplication, generic over the limb count (4 for 256-bit curves,
 //! 8 for 512-bit ones).
 
+pub(crate) mod edwards;
 pub mod id;
+pub(crate) mod jacobian;
 pub(crate) mod mul;
 pub(crate) mod params;
 pub(crate) mod point;
+pub(crate) mod vartime;
 
 use std::sync::OnceLock;
 
 use crate::field::{Fe, MontField, limbs};
+use edwards::{EdAffine, EdwardsForm};
 use id::CurveParams;
 pub use id::{CurveId, KeySize};
 use mul::BaseTable;
 use point::AffinePoint;
+use vartime::GTables;
 
 /// One curve's domain parameters in ready-to-use form.
 pub(crate) struct Curve<const N: usize> {
@@ -33,8 +38,15 @@ pub(crate) struct Curve<const N: usize> {
     pub g: AffinePoint<N>,
     /// #E / q: 1, or 4 for the two Edwards curves.
     pub cofactor: u64,
-    /// Fixed-base table for k*G, built on first use.
-    base_table: OnceLock<BaseTable<N>>,
+    /// The Edwards form of tc26-256-A and tc26-512-C; those curves do
+    /// their scalar multiplications there.
+    pub edwards: Option<EdwardsForm<N>>,
+    /// Fixed-base tables for k*G (Weierstrass or Edwards), built on first use.
+    base_table: OnceLock<BaseTable<AffinePoint<N>>>,
+    ed_base_table: OnceLock<BaseTable<EdAffine<N>>>,
+    /// G's tables for verification, built on first use.
+    g_tables_jac: OnceLock<GTables<AffinePoint<N>>>,
+    g_tables_ed: OnceLock<GTables<EdAffine<N>>>,
 }
 
 impl<const N: usize> Curve<N> {
@@ -50,6 +62,7 @@ impl<const N: usize> Curve<N> {
             x: fp.to_mont(&limbs::from_hex(raw.gx)),
             y: fp.to_mont(&limbs::from_hex(raw.gy)),
         };
+        let edwards = raw.edwards.as_ref().map(|e| EdwardsForm::new(&fp, e));
         Curve {
             fp,
             fq,
@@ -59,7 +72,11 @@ impl<const N: usize> Curve<N> {
             b3,
             g,
             cofactor: raw.cofactor,
+            edwards,
             base_table: OnceLock::new(),
+            ed_base_table: OnceLock::new(),
+            g_tables_jac: OnceLock::new(),
+            g_tables_ed: OnceLock::new(),
         }
     }
 
@@ -69,8 +86,14 @@ impl<const N: usize> Curve<N> {
     }
 
     /// The fixed-base table of G, shared by all threads.
-    pub(crate) fn base_table(&self) -> &BaseTable<N> {
+    pub(crate) fn base_table(&self) -> &BaseTable<AffinePoint<N>> {
         self.base_table.get_or_init(|| BaseTable::new(self))
+    }
+
+    /// The fixed-base table of G in Edwards form (Edwards curves only).
+    pub(crate) fn ed_base_table(&self) -> &BaseTable<EdAffine<N>> {
+        self.ed_base_table
+            .get_or_init(|| BaseTable::new_edwards(self))
     }
 }
 

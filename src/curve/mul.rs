@@ -15,7 +15,9 @@
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 
 use super::Curve;
+use super::edwards::{EdAffine, EdPoint};
 use super::point::{AffinePoint, ProjectivePoint};
+use crate::field::Fe;
 
 /// Upper bound on the number of signed digits of a scalar (4-bit windows
 /// on 512-bit scalars, plus a carry digit).
@@ -69,15 +71,90 @@ fn abs_and_sign(d: i8) -> (u8, Choice) {
     (abs, Choice::from(sign & 1))
 }
 
-/// Precomputed j * 2^(6i) * G, j = 1..32, for every digit position i:
-/// 44 windows (90 KiB) on 256-bit curves, 87 (356 KiB) on 512-bit ones.
-pub(crate) struct BaseTable<const N: usize> {
-    windows: Vec<[AffinePoint<N>; BASE_ENTRIES]>,
+/// A table entry that can be picked out of a row in constant time.
+pub(crate) trait CtEntry: Copy + Default {
+    /// `self |= other & mask`, limb by limb.
+    fn or_masked(&mut self, other: &Self, mask: u64);
 }
 
-impl<const N: usize> BaseTable<N> {
+#[inline(always)]
+fn or_fe<const N: usize>(dst: &mut Fe<N>, src: &Fe<N>, mask: u64) {
+    for i in 0..N {
+        dst.0[i] |= src.0[i] & mask;
+    }
+}
+
+impl<const N: usize> CtEntry for AffinePoint<N> {
+    #[inline(always)]
+    fn or_masked(&mut self, other: &Self, mask: u64) {
+        or_fe(&mut self.x, &other.x, mask);
+        or_fe(&mut self.y, &other.y, mask);
+    }
+}
+
+impl<const N: usize> CtEntry for EdAffine<N> {
+    #[inline(always)]
+    fn or_masked(&mut self, other: &Self, mask: u64) {
+        or_fe(&mut self.u, &other.u, mask);
+        or_fe(&mut self.v, &other.v, mask);
+        or_fe(&mut self.duv, &other.duv, mask);
+    }
+}
+
+/// All ones when x = y, else zero; no branch ((z - 1) >> 63 is 1 exactly
+/// when z = x ^ y is 0, for z < 2^63).
+#[inline(always)]
+fn eq_mask(x: u64, y: u64) -> u64 {
+    (((x ^ y).wrapping_sub(1)) >> 63).wrapping_neg()
+}
+
+/// Entry `abs` (1-based) of a row, or `start` when abs = 0, by a full
+/// scan: every entry is read and OR-ed in under a mask computed without
+/// branches, whatever abs is; exactly one mask is all ones.
+#[inline(always)]
+fn scan_row<E: CtEntry>(row: &[E; BASE_ENTRIES], abs: u8, start: E) -> E {
+    let abs = core::hint::black_box(abs) as u64;
+    let mut out = E::default();
+    out.or_masked(&start, eq_mask(abs, 0));
+    for (j, entry) in row.iter().enumerate() {
+        out.or_masked(entry, eq_mask(abs, j as u64 + 1));
+    }
+    out
+}
+
+/// Number of digit positions the fixed-base tables need: ceil(64N / 6),
+/// and no extra carry position, because the top window of a 64N-bit
+/// scalar holds at most 4 bits (256 = 42*6 + 4, 512 = 85*6 + 2), so its
+/// digit plus an incoming carry stays below 2^5 and produces no carry.
+pub(crate) const fn base_positions<const N: usize>() -> usize {
+    (64 * N).div_ceil(BASE_WINDOW)
+}
+
+/// Precomputed j * 2^(6i) * P, j = 1..32, for every digit position i, as
+/// affine Weierstrass points (two coordinates) or Edwards entries (three):
+/// 43 rows on 256-bit curves (88 / 132 KiB), 86 on 512-bit ones
+/// (352 / 528 KiB).
+pub(crate) struct BaseTable<E> {
+    windows: Vec<[E; BASE_ENTRIES]>,
+}
+
+impl<E: CtEntry + Default> BaseTable<E> {
+    fn from_entries(entries: Vec<E>) -> Self {
+        let windows = entries
+            .chunks_exact(BASE_ENTRIES)
+            .map(|w| {
+                let mut row = [E::default(); BASE_ENTRIES];
+                row.copy_from_slice(w);
+                row
+            })
+            .collect();
+        BaseTable { windows }
+    }
+}
+
+impl<const N: usize> BaseTable<AffinePoint<N>> {
     pub(crate) fn new(c: &Curve<N>) -> Self {
-        let positions = digit_count::<N>(BASE_WINDOW);
+        let positions = base_positions::<N>();
         let mut projective = Vec::with_capacity(positions * BASE_ENTRIES);
         let mut base = c.to_projective(&c.g);
         for _ in 0..positions {
@@ -92,49 +169,86 @@ impl<const N: usize> BaseTable<N> {
                 base = c.double(&base);
             }
         }
-        let affine = c.batch_to_affine(&projective);
-        let windows = affine
-            .chunks_exact(BASE_ENTRIES)
-            .map(|w| {
-                let mut row = [AffinePoint::default(); BASE_ENTRIES];
-                row.copy_from_slice(w);
-                row
-            })
-            .collect();
-        BaseTable { windows }
+        Self::from_entries(c.batch_to_affine(&projective))
     }
+}
 
-    /// The entry |d| * 2^(6i) * G (sign applied), by a full scan: every entry
-    /// is read and combined with a mask, whatever d is.
-    #[inline(always)]
-    fn select(&self, c: &Curve<N>, i: usize, d: i8) -> (AffinePoint<N>, Choice) {
-        let (abs, negative) = abs_and_sign(d);
-        let mut t = AffinePoint::default();
-        for (j, entry) in self.windows[i].iter().enumerate() {
-            t.conditional_assign(entry, abs.ct_eq(&(j as u8 + 1)));
+impl<const N: usize> BaseTable<EdAffine<N>> {
+    pub(crate) fn new_edwards(c: &Curve<N>) -> Self {
+        let positions = base_positions::<N>();
+        let mut points = Vec::with_capacity(positions * BASE_ENTRIES);
+        let mut base = c.ed_from_affine(&c.ed().g);
+        for _ in 0..positions {
+            let mut multiple = base;
+            for j in 0..BASE_ENTRIES {
+                points.push(multiple);
+                if j + 1 < BASE_ENTRIES {
+                    multiple = c.ed_add(&multiple, &base);
+                }
+            }
+            for _ in 0..BASE_WINDOW {
+                base = c.ed_double(&base);
+            }
         }
-        t.y = c.fp.cond_neg(&t.y, negative);
-        (t, !abs.ct_eq(&0))
+        Self::from_entries(c.ed_batch_to_affine(&points))
     }
 }
 
 impl<const N: usize> Curve<N> {
-    /// k*G in constant time (see the module documentation). k < 2^(64N).
+    /// k*G in constant time on the Weierstrass form (see the module
+    /// documentation). k < 2^(64N).
     pub(crate) fn mul_base(&self, k: &[u64; N]) -> ProjectivePoint<N> {
         let table = self.base_table();
         let mut digits = recode_signed(k, BASE_WINDOW);
         let mut acc = self.identity();
-        for (i, &digit) in digits
-            .iter()
-            .enumerate()
-            .take(digit_count::<N>(BASE_WINDOW))
-        {
-            let (t, nonzero) = table.select(self, i, digit);
+        for (i, &digit) in digits.iter().enumerate().take(base_positions::<N>()) {
+            let (abs, negative) = abs_and_sign(digit);
+            let mut t = scan_row(&table.windows[i], abs, AffinePoint::default());
+            t.y = self.fp.cond_neg(&t.y, negative);
             let sum = self.add_mixed(&acc, &t);
-            acc = ProjectivePoint::conditional_select(&acc, &sum, nonzero);
+            // A zero digit selected nothing; keep acc (constant-time select).
+            acc = ProjectivePoint::conditional_select(&acc, &sum, !abs.ct_eq(&0));
         }
         zeroize::Zeroize::zeroize(&mut digits);
         acc
+    }
+
+    /// k*G in constant time on the Edwards form: a zero digit selects the
+    /// neutral element, which the complete addition absorbs.
+    pub(crate) fn ed_mul_base(&self, k: &[u64; N]) -> EdPoint<N> {
+        let table = self.ed_base_table();
+        let mut digits = recode_signed(k, BASE_WINDOW);
+        let mut acc = self.ed_identity();
+        let neutral = self.ed_affine_identity();
+        for (i, &digit) in digits.iter().enumerate().take(base_positions::<N>()) {
+            let (abs, negative) = abs_and_sign(digit);
+            let mut t = scan_row(&table.windows[i], abs, neutral);
+            t.u = self.fp.cond_neg(&t.u, negative);
+            t.duv = self.fp.cond_neg(&t.duv, negative);
+            acc = self.ed_add_affine(&acc, &t);
+        }
+        zeroize::Zeroize::zeroize(&mut digits);
+        acc
+    }
+
+    /// The Weierstrass x of k*G as a fraction num/den, in constant time,
+    /// on whichever form is faster. For 0 < k < q, den is nonzero.
+    pub(crate) fn mul_base_x_fraction(&self, k: &[u64; N]) -> (Fe<N>, Fe<N>) {
+        if self.edwards.is_some() {
+            self.ed_weierstrass_x_fraction(&self.ed_mul_base(k))
+        } else {
+            let p = self.mul_base(k);
+            (p.x, p.z)
+        }
+    }
+
+    /// k*G as an affine Weierstrass point, in constant time, for 0 < k < q.
+    pub(crate) fn mul_base_affine(&self, k: &[u64; N]) -> AffinePoint<N> {
+        if self.edwards.is_some() {
+            self.ed_to_weierstrass_ct(&self.ed_mul_base(k))
+        } else {
+            self.to_affine_ct(&self.mul_base(k))
+        }
     }
 
     /// k*G for a public k.
@@ -142,11 +256,7 @@ impl<const N: usize> Curve<N> {
         let table = self.base_table();
         let digits = recode_signed(k, BASE_WINDOW);
         let mut acc = self.identity();
-        for (i, &d) in digits
-            .iter()
-            .enumerate()
-            .take(digit_count::<N>(BASE_WINDOW))
-        {
+        for (i, &d) in digits.iter().enumerate().take(base_positions::<N>()) {
             if d == 0 {
                 continue;
             }
@@ -182,18 +292,6 @@ impl<const N: usize> Curve<N> {
             }
         }
         acc
-    }
-
-    /// a*G + b*P for public a, b, P (signature verification).
-    pub(crate) fn double_mul_vartime(
-        &self,
-        a: &[u64; N],
-        b: &[u64; N],
-        p: &ProjectivePoint<N>,
-    ) -> ProjectivePoint<N> {
-        let ag = self.mul_base_vartime(a);
-        let bp = self.mul_vartime(p, b);
-        self.add(&ag, &bp)
     }
 }
 
@@ -254,8 +352,21 @@ mod tests {
             let vb = c.mul_base_vartime(&k);
             assert!(c.eq_projective(&ct, &vt));
             assert!(c.eq_projective(&vb, &vt));
+            // the dispatching entry points (Edwards form where there is one)
+            let affine = c.to_affine(&vt).unwrap();
+            assert_eq!(c.mul_base_affine(&k), affine);
+            let (num, den) = c.mul_base_x_fraction(&k);
+            assert_eq!(c.fp.mul(&num, &c.fp.invert(&den)), affine.x);
+            if c.edwards.is_some() {
+                let ed = c.ed_mul_base(&k);
+                assert_eq!(c.ed_to_weierstrass_ct(&ed), affine);
+            }
         }
         assert!(bool::from(c.is_identity(&c.mul_base(&[0; N]))));
+        if c.edwards.is_some() {
+            let zero = c.ed_mul_base(&[0; N]);
+            assert!(bool::from(c.fp.is_zero(&c.fp.sub(&zero.z, &zero.y))));
+        }
     }
 
     #[test]

@@ -6,15 +6,18 @@
 /// `a + b + carry`, returning (sum, carry-out in {0, 1}).
 #[inline(always)]
 pub(crate) const fn adc(a: u64, b: u64, carry: u64) -> (u64, u64) {
-    let t = a as u128 + b as u128 + carry as u128;
-    (t as u64, (t >> 64) as u64)
+    // Two overflowing adds compile to add/adc chains; the u128 form did not.
+    let (s1, c1) = a.overflowing_add(b);
+    let (s2, c2) = s1.overflowing_add(carry);
+    (s2, (c1 | c2) as u64)
 }
 
 /// `a - b - borrow`, returning (difference, borrow-out in {0, 1}).
 #[inline(always)]
 pub(crate) const fn sbb(a: u64, b: u64, borrow: u64) -> (u64, u64) {
-    let t = (a as u128).wrapping_sub(b as u128 + borrow as u128);
-    (t as u64, (t >> 127) as u64)
+    let (d1, b1) = a.overflowing_sub(b);
+    let (d2, b2) = d1.overflowing_sub(borrow);
+    (d2, (b1 | b2) as u64)
 }
 
 /// `acc + b * c + carry`, returning (low word, high word). Cannot overflow.

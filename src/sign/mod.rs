@@ -12,7 +12,11 @@
 //! [`Verifier`]); a digest computed elsewhere goes through
 //! [`SigningKey::sign_prehash`] / [`VerifyingKey::verify_prehash`].
 
+mod batch;
 pub(crate) mod dsa;
+pub(crate) mod prepared;
+
+pub use prepared::{CACHE_CAPACITY as PREPARED_KEY_CACHE_CAPACITY, PreparedVerifyingKey};
 
 use core::fmt;
 
@@ -75,7 +79,7 @@ fn scalar_in_range<const N: usize>(c: &Curve<N>, d: &[u64; N]) -> bool {
 
 fn public_from_secret<const N: usize>(c: &Curve<N>, d: &[u64; N]) -> AffinePoint<N> {
     // d is in (0, q): d*G is never the identity.
-    c.to_affine_ct(&c.mul_base(d))
+    c.mul_base_affine(d)
 }
 
 fn secret_from_le<const N: usize>(c: &Curve<N>, bytes: &[u8]) -> Result<[u64; N]> {
@@ -370,6 +374,18 @@ impl VerifyingKey {
 
     /// Verifies a signature over a digest computed by the caller.
     pub fn verify_prehash(&self, digest: &[u8], signature: &Signature) -> Result<()> {
+        self.check_sizes(digest, signature)?;
+        match (&self.point, self.curve.curve()) {
+            (PublicPoint::W4(p), AnyCurve::W4(c)) => Self::verify_generic(c, p, digest, signature),
+            (PublicPoint::W8(p), AnyCurve::W8(c)) => Self::verify_generic(c, p, digest, signature),
+            _ => Err(Error::KeyMismatch(
+                "key width does not match its curve".into(),
+            )),
+        }
+    }
+
+    /// Signature and digest lengths must match the key size.
+    fn check_sizes(&self, digest: &[u8], signature: &Signature) -> Result<()> {
         let size = self.curve.key_size();
         if signature.size != size {
             return Err(Error::Length {
@@ -384,13 +400,24 @@ impl VerifyingKey {
                 got: digest.len(),
             });
         }
-        match (&self.point, self.curve.curve()) {
-            (PublicPoint::W4(p), AnyCurve::W4(c)) => Self::verify_generic(c, p, digest, signature),
-            (PublicPoint::W8(p), AnyCurve::W8(c)) => Self::verify_generic(c, p, digest, signature),
-            _ => Err(Error::KeyMismatch(
-                "key width does not match its curve".into(),
-            )),
-        }
+        Ok(())
+    }
+
+    /// e, r and s of a verification, r and s range-checked.
+    fn verification_inputs<const N: usize>(
+        c: &Curve<N>,
+        digest: &[u8],
+        signature: &Signature,
+    ) -> Result<([u64; N], [u64; N], [u64; N])> {
+        let e = dsa::digest_to_e(c, digest).ok_or(Error::DigestLength {
+            bits: 64 * N,
+            got: digest.len(),
+        })?;
+        let (s_be, r_be) = signature.as_bytes().split_at(8 * N);
+        let r = limbs::from_be_bytes::<N>(r_be).ok_or(Error::SignatureRange("r too long"))?;
+        let s = limbs::from_be_bytes::<N>(s_be).ok_or(Error::SignatureRange("s too long"))?;
+        dsa::check_signature_range(c, &r, &s)?;
+        Ok((e, r, s))
     }
 
     fn verify_generic<const N: usize>(
@@ -399,13 +426,7 @@ impl VerifyingKey {
         digest: &[u8],
         signature: &Signature,
     ) -> Result<()> {
-        let e = dsa::digest_to_e(c, digest).ok_or(Error::DigestLength {
-            bits: 64 * N,
-            got: digest.len(),
-        })?;
-        let (s_be, r_be) = signature.as_bytes().split_at(8 * N);
-        let r = limbs::from_be_bytes::<N>(r_be).ok_or(Error::SignatureRange("r too long"))?;
-        let s = limbs::from_be_bytes::<N>(s_be).ok_or(Error::SignatureRange("s too long"))?;
+        let (e, r, s) = Self::verification_inputs(c, digest, signature)?;
         dsa::verify(c, p, &e, &r, &s)
     }
 

@@ -362,3 +362,183 @@ fn debug_never_prints_the_secret() {
     let shown = format!("{key:?}");
     assert!(!shown.contains("4242"), "{shown}");
 }
+
+/// A small deterministic generator for test inputs.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 ^ (self.0 >> 29)
+    }
+
+    fn bytes(&mut self, n: usize) -> Vec<u8> {
+        (0..n).map(|_| self.next() as u8).collect()
+    }
+}
+
+/// The reference for verification: u1*G + u2*Q with the complete
+/// projective formulas and plain 4-bit windows (the code this crate used
+/// before the fast paths), then x mod q = r.
+fn reference_verify<const N: usize>(c: &Curve<N>, q: &AffinePoint<N>, e: &[u64; N], r: &[u64; N], s: &[u64; N]) -> bool {
+    let fq = &c.fq;
+    let v = fq.invert(&fq.to_mont(e));
+    let z1 = fq.to_int(&fq.mul(&fq.to_mont(s), &v));
+    let z2 = fq.to_int(&fq.neg(&fq.mul(&fq.to_mont(r), &v)));
+    let g = c.to_projective(&c.g);
+    let sum = c.add(&c.mul_vartime(&g, &z1), &c.mul_vartime(&c.to_projective(q), &z2));
+    match c.to_affine(&sum) {
+        None => false,
+        Some(a) => fq.reduce(&c.fp.to_int(&a.x)) == *r,
+    }
+}
+
+fn fast_paths_agree_with_reference<const N: usize>(curve: CurveId, c: &Curve<N>, rng: &mut Lcg) {
+    let key = SigningKey::generate(curve).unwrap();
+    let vk = *key.verifying_key();
+    let prepared = vk.prepare().unwrap();
+    let q: AffinePoint<N> = {
+        let bytes = vk.to_le_bytes();
+        let x = limbs::from_le_bytes::<N>(&bytes[..8 * N]).unwrap();
+        let y = limbs::from_le_bytes::<N>(&bytes[8 * N..]).unwrap();
+        AffinePoint {
+            x: c.fp.to_mont(&x),
+            y: c.fp.to_mont(&y),
+        }
+    };
+    for round in 0..12 {
+        let digest = rng.bytes(8 * N);
+        let sig = if round % 3 == 2 {
+            // a random (almost surely invalid) signature with r, s in range
+            let mut raw = rng.bytes(16 * N);
+            raw[0] &= 0x3f;
+            raw[8 * N] &= 0x3f;
+            raw[8 * N - 1] |= 1;
+            raw[16 * N - 1] |= 1;
+            Signature::from_slice(&raw).unwrap()
+        } else {
+            key.sign_prehash(&digest).unwrap()
+        };
+        let e = dsa::digest_to_e(c, &digest).unwrap();
+        let (s_be, r_be) = sig.as_bytes().split_at(8 * N);
+        let r = limbs::from_be_bytes::<N>(r_be).unwrap();
+        let s = limbs::from_be_bytes::<N>(s_be).unwrap();
+        let want = reference_verify(c, &q, &e, &r, &s);
+        assert_eq!(want, round % 3 != 2, "{curve}: reference verdict");
+        assert_eq!(vk.verify_prehash(&digest, &sig).is_ok(), want, "{curve}: uncached");
+        assert_eq!(prepared.verify_prehash(&digest, &sig).is_ok(), want, "{curve}: prepared");
+        assert_eq!(vk.verify_prehash_cached(&digest, &sig).is_ok(), want, "{curve}: cached");
+        // the signature over another digest fails on every path
+        let mut other = digest.clone();
+        other[1] ^= 0x80;
+        assert!(vk.verify_prehash(&other, &sig).is_err());
+        assert!(prepared.verify_prehash(&other, &sig).is_err());
+    }
+}
+
+#[test]
+fn fast_verification_agrees_with_the_reference() {
+    let mut rng = Lcg(0x5eed);
+    for curve in CurveId::ALL {
+        match curve.curve() {
+            AnyCurve::W4(c) => fast_paths_agree_with_reference(curve, c, &mut rng),
+            AnyCurve::W8(c) => fast_paths_agree_with_reference(curve, c, &mut rng),
+        }
+    }
+}
+
+#[test]
+fn prepared_keys_verify_the_standard_examples() {
+    let v = json(include_str!("../../vectors/gost3410/signatures.json"));
+    for vector in v["vectors"].as_array().unwrap() {
+        let curve = curve_by_name(vector["curve_oid"].as_str().unwrap());
+        let enc = &vector["encodings"];
+        let vk = VerifyingKey::from_le_bytes(
+            curve,
+            &unhex(enc["public_key_spki_octets_hex"].as_str().unwrap()),
+        )
+        .unwrap();
+        let digest = unhex(enc["digest_bytes_hex"].as_str().unwrap());
+        let sig =
+            Signature::from_slice(&unhex(enc["signature_s_r_be_hex"].as_str().unwrap())).unwrap();
+        vk.prepare().unwrap().verify_prehash(&digest, &sig).unwrap();
+        vk.verify_prehash_cached(&digest, &sig).unwrap();
+    }
+    let v = json(include_str!("../../vectors/gost3410/interop.json"));
+    for vector in v["vectors"].as_array().unwrap() {
+        let curve = curve_by_name(vector["curve_oid"].as_str().unwrap());
+        let vk =
+            VerifyingKey::from_le_bytes(curve, &unhex(vector["pubkey_raw_hex"].as_str().unwrap()))
+                .unwrap();
+        let data = unhex(vector["data_hex"].as_str().unwrap());
+        let sig =
+            Signature::from_reversed(&unhex(vector["signature_raw_hex"].as_str().unwrap()))
+                .unwrap();
+        // CryptoPro CSP's signatures, on every production curve
+        vk.prepare().unwrap().verify_message(&data, &sig).unwrap();
+        vk.verify_prehash_cached(&vk.hash_alg().digest(&data), &sig)
+            .unwrap();
+    }
+}
+
+#[test]
+fn cache_is_bounded_and_serves_repeated_keys() {
+    let keys: Vec<SigningKey> = (0..PREPARED_KEY_CACHE_CAPACITY + 3)
+        .map(|_| SigningKey::generate(CurveId::CryptoProA).unwrap())
+        .collect();
+    let digest = [7u8; 32];
+    for key in &keys {
+        let sig = key.sign_prehash(&digest).unwrap();
+        key.verifying_key()
+            .verify_prehash_cached(&digest, &sig)
+            .unwrap();
+        let again = key.verifying_key().prepared_cached().unwrap();
+        assert_eq!(again.verifying_key(), key.verifying_key());
+        assert!(again.table_bytes() > 0 && again.table_bytes() < 64 * 1024);
+    }
+    assert!(prepared::CACHE.lock().unwrap().len() <= PREPARED_KEY_CACHE_CAPACITY);
+}
+
+#[test]
+fn batch_signatures_verify_and_use_distinct_nonces() {
+    for curve in CurveId::ALL {
+        let key = SigningKey::generate(curve).unwrap();
+        let n = curve.key_size().coordinate_len();
+        // 70 digests: a full chunk of 64 and a partial one; two are equal.
+        let mut digests: Vec<Vec<u8>> = (0..70u8).map(|i| vec![i ^ 0x5a; n]).collect();
+        digests[69] = digests[3].clone();
+        let refs: Vec<&[u8]> = digests.iter().map(Vec::as_slice).collect();
+        let sigs = key.sign_prehash_batch(&refs).unwrap();
+        let par = key.par_sign_prehash_batch(&refs).unwrap();
+        assert_eq!(sigs.len(), 70);
+        assert_eq!(par.len(), 70);
+        for ((d, s), p) in refs.iter().zip(&sigs).zip(&par) {
+            key.verifying_key().verify_prehash(d, s).unwrap();
+            key.verifying_key().verify_prehash(d, p).unwrap();
+        }
+        // equal digests at different positions still get different nonces (r)
+        assert_ne!(sigs[3].r_be(), sigs[69].r_be(), "{curve}");
+        assert_ne!(sigs[3], par[3]);
+        // messages
+        let msgs: Vec<&[u8]> = vec![b"a", b"", b"client_secret"];
+        for (m, s) in msgs.iter().zip(key.sign_batch(&msgs).unwrap()) {
+            key.verifying_key().verify(m, &s).unwrap();
+        }
+        for (m, s) in msgs.iter().zip(key.par_sign_batch(&msgs).unwrap()) {
+            key.verifying_key().verify(m, &s).unwrap();
+        }
+        // a wrong digest length anywhere fails the batch with a typed error
+        let mut bad = refs.clone();
+        let short = vec![1u8; n - 1];
+        bad[10] = &short;
+        assert!(matches!(
+            key.sign_prehash_batch(&bad),
+            Err(Error::DigestLength { .. })
+        ));
+        assert!(key.par_sign_prehash_batch(&bad).is_err());
+        assert!(key.sign_prehash_batch(&[]).unwrap().is_empty());
+    }
+}

@@ -1,0 +1,183 @@
+//! Jacobian coordinates (X : Y : Z), x = X/Z^2, y = Y/Z^3, for the
+//! variable-time (public-data) paths on Weierstrass curves: verification
+//! and key tables.
+//!
+//! These formulas are cheaper than the complete ones (a doubling is 3M + 5S
+//! when a = -3, a mixed addition 7M + 4S) but have exceptional cases: the
+//! identity (Z = 0), P + P and P + (-P). Every function checks for them
+//! and branches, which is only acceptable because the data is public.
+//! Formulas: Bernstein-Lange's Explicit-Formulas Database,
+//! dbl-2001-b (a = -3), dbl-2007-bl (any a), madd-2007-bl, add-2007-bl.
+
+use super::Curve;
+use super::point::AffinePoint;
+use crate::field::Fe;
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct JacobianPoint<const N: usize> {
+    pub x: Fe<N>,
+    pub y: Fe<N>,
+    pub z: Fe<N>,
+}
+
+impl<const N: usize> Curve<N> {
+    pub(crate) fn jac_identity(&self) -> JacobianPoint<N> {
+        JacobianPoint {
+            x: self.fp.one(),
+            y: self.fp.one(),
+            z: self.fp.zero(),
+        }
+    }
+
+    pub(crate) fn jac_from_affine(&self, p: &AffinePoint<N>) -> JacobianPoint<N> {
+        JacobianPoint {
+            x: p.x,
+            y: p.y,
+            z: self.fp.one(),
+        }
+    }
+
+    #[inline(always)]
+    pub(crate) fn jac_is_identity(&self, p: &JacobianPoint<N>) -> bool {
+        bool::from(self.fp.is_zero(&p.z))
+    }
+
+    /// 2P, variable-time.
+    #[inline(always)]
+    pub(crate) fn jac_double(&self, p: &JacobianPoint<N>) -> JacobianPoint<N> {
+        let f = &self.fp;
+        if self.jac_is_identity(p) || bool::from(f.is_zero(&p.y)) {
+            return self.jac_identity();
+        }
+        if self.a_is_minus_3 {
+            // alpha = 3(X - Z^2)(X + Z^2), beta = X Y^2
+            let delta = f.square(&p.z);
+            let gamma = f.square(&p.y);
+            let beta = f.mul(&p.x, &gamma);
+            let t = f.mul(&f.sub(&p.x, &delta), &f.add(&p.x, &delta));
+            let alpha = f.add(&f.double(&t), &t);
+            let beta4 = f.double(&f.double(&beta));
+            let x3 = f.sub(&f.square(&alpha), &f.double(&beta4));
+            let z3 = f.sub(&f.square(&f.add(&p.y, &p.z)), &f.add(&gamma, &delta));
+            let g2 = f.square(&gamma);
+            let g8 = f.double(&f.double(&f.double(&g2)));
+            let y3 = f.sub(&f.mul(&alpha, &f.sub(&beta4, &x3)), &g8);
+            JacobianPoint {
+                x: x3,
+                y: y3,
+                z: z3,
+            }
+        } else {
+            let xx = f.square(&p.x);
+            let yy = f.square(&p.y);
+            let yyyy = f.square(&yy);
+            let zz = f.square(&p.z);
+            let s = f.double(&f.sub(&f.square(&f.add(&p.x, &yy)), &f.add(&xx, &yyyy)));
+            let m = f.add(
+                &f.add(&f.double(&xx), &xx),
+                &f.mul(&self.a, &f.square(&zz)),
+            );
+            let x3 = f.sub(&f.square(&m), &f.double(&s));
+            let y8 = f.double(&f.double(&f.double(&yyyy)));
+            let y3 = f.sub(&f.mul(&m, &f.sub(&s, &x3)), &y8);
+            let z3 = f.sub(&f.square(&f.add(&p.y, &p.z)), &f.add(&yy, &zz));
+            JacobianPoint {
+                x: x3,
+                y: y3,
+                z: z3,
+            }
+        }
+    }
+
+    /// P + Q for an affine Q, variable-time: 7M + 4S.
+    #[inline(always)]
+    pub(crate) fn jac_add_affine(&self, p: &JacobianPoint<N>, q: &AffinePoint<N>) -> JacobianPoint<N> {
+        let f = &self.fp;
+        if self.jac_is_identity(p) {
+            return self.jac_from_affine(q);
+        }
+        let z1z1 = f.square(&p.z);
+        let u2 = f.mul(&q.x, &z1z1);
+        let s2 = f.mul(&q.y, &f.mul(&p.z, &z1z1));
+        let h = f.sub(&u2, &p.x);
+        let r = f.double(&f.sub(&s2, &p.y));
+        if bool::from(f.is_zero(&h)) {
+            return if bool::from(f.is_zero(&r)) {
+                self.jac_double(p)
+            } else {
+                self.jac_identity()
+            };
+        }
+        let hh = f.square(&h);
+        let i = f.double(&f.double(&hh));
+        let j = f.mul(&h, &i);
+        let v = f.mul(&p.x, &i);
+        let x3 = f.sub(&f.sub(&f.square(&r), &j), &f.double(&v));
+        let y3 = f.sub(&f.mul(&r, &f.sub(&v, &x3)), &f.double(&f.mul(&p.y, &j)));
+        let z3 = f.sub(&f.square(&f.add(&p.z, &h)), &f.add(&z1z1, &hh));
+        JacobianPoint {
+            x: x3,
+            y: y3,
+            z: z3,
+        }
+    }
+
+    /// P + Q, both Jacobian, variable-time: 11M + 5S. Builds tables.
+    pub(crate) fn jac_add(&self, p: &JacobianPoint<N>, q: &JacobianPoint<N>) -> JacobianPoint<N> {
+        let f = &self.fp;
+        if self.jac_is_identity(p) {
+            return *q;
+        }
+        if self.jac_is_identity(q) {
+            return *p;
+        }
+        let z1z1 = f.square(&p.z);
+        let z2z2 = f.square(&q.z);
+        let u1 = f.mul(&p.x, &z2z2);
+        let u2 = f.mul(&q.x, &z1z1);
+        let s1 = f.mul(&p.y, &f.mul(&q.z, &z2z2));
+        let s2 = f.mul(&q.y, &f.mul(&p.z, &z1z1));
+        let h = f.sub(&u2, &u1);
+        let r = f.double(&f.sub(&s2, &s1));
+        if bool::from(f.is_zero(&h)) {
+            return if bool::from(f.is_zero(&r)) {
+                self.jac_double(p)
+            } else {
+                self.jac_identity()
+            };
+        }
+        let i = f.square(&f.double(&h));
+        let j = f.mul(&h, &i);
+        let v = f.mul(&u1, &i);
+        let x3 = f.sub(&f.sub(&f.square(&r), &j), &f.double(&v));
+        let y3 = f.sub(&f.mul(&r, &f.sub(&v, &x3)), &f.double(&f.mul(&s1, &j)));
+        let z3 = f.mul(
+            &f.sub(&f.square(&f.add(&p.z, &q.z)), &f.add(&z1z1, &z2z2)),
+            &h,
+        );
+        JacobianPoint {
+            x: x3,
+            y: y3,
+            z: z3,
+        }
+    }
+
+    /// Affine forms of many non-identity points with one variable-time
+    /// inversion.
+    pub(crate) fn jac_batch_to_affine(&self, points: &[JacobianPoint<N>]) -> Vec<AffinePoint<N>> {
+        let f = &self.fp;
+        let zs: Vec<Fe<N>> = points.iter().map(|p| p.z).collect();
+        let inverses = super::edwards::batch_invert_vartime(f, &zs);
+        points
+            .iter()
+            .zip(inverses)
+            .map(|(p, zinv)| {
+                let zinv2 = f.square(&zinv);
+                AffinePoint {
+                    x: f.mul(&p.x, &zinv2),
+                    y: f.mul(&p.y, &f.mul(&zinv2, &zinv)),
+                }
+            })
+            .collect()
+    }
+}

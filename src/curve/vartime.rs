@@ -1,0 +1,552 @@
+//! Variable-time multi-scalar multiplication for signature verification,
+//! where every input (digest, signature, public key) is public.
+//!
+//! Verification computes z1*G + z2*Q and compares its x with r. Both
+//! products are interleaved (Straus's trick): one chain of doublings, and
+//! at each bit position an addition of a table entry for each scalar whose
+//! signed digit there is nonzero. Scalars are written in width-w NAF
+//! (odd digits |d| < 2^(w-1), at least w-1 zeros after each nonzero
+//! digit), so a table of odd multiples 1P, 3P, ..., (2^(w-1) - 1)P serves
+//! and a w-bit window costs one addition on average per w + 1 bits.
+//!
+//! * Uncached verification: G's table is precomputed once per curve with a
+//!   large width (10); Q's is built per call with width 5.
+//! * Cached (prepared) keys: the scalar is cut into `t` chunks of `d` bits,
+//!   z = sum_j z_j 2^(dj), and both G and Q get a table for each
+//!   2^(dj) * point (a comb). The doubling chain shrinks from 64N to d.
+//!
+//! Two coordinate systems implement the same steps ([`VarForm`]): Jacobian
+//! coordinates on the Weierstrass curves, extended Edwards coordinates on
+//! the two Edwards curves. The final comparison avoids an inversion:
+//! x = num/den is congruent to r mod q exactly when num = r' * den for one
+//! of r' = r, r + q, ... below p.
+
+use super::Curve;
+use super::edwards::{EdAffine, EdPoint};
+use super::jacobian::JacobianPoint;
+use super::point::AffinePoint;
+use crate::field::{Fe, limbs};
+
+/// wNAF width of the per-curve table of G for uncached verification.
+pub(crate) const G_WIDTH: u32 = 10;
+/// wNAF width of Q's per-call table.
+pub(crate) const Q_WIDTH: u32 = 5;
+/// wNAF width of each comb table of a prepared key.
+pub(crate) const COMB_Q_WIDTH: u32 = 6;
+/// wNAF width of each comb table of G.
+pub(crate) const COMB_G_WIDTH: u32 = 8;
+/// Number of comb chunks (teeth).
+pub(crate) const COMB_PARTS: usize = 8;
+
+/// Digits of the longest recoding: 512 bits plus a carry position.
+const MAX_DIGITS: usize = 8 * 64 + 1;
+
+/// Bits per comb chunk: 32 on 256-bit curves, 64 on 512-bit ones.
+pub(crate) const fn comb_bits<const N: usize>() -> usize {
+    64 * N / COMB_PARTS
+}
+
+/// Width-w NAF of a little-endian multi-limb integer (at most 8 limbs):
+/// digits[i] is the coefficient of 2^i; returns the digits and how many
+/// positions are used.
+pub(crate) fn wnaf(k: &[u64], w: u32) -> ([i16; MAX_DIGITS], usize) {
+    let mut x = [0u64; 9];
+    x[..k.len()].copy_from_slice(k);
+    let mut digits = [0i16; MAX_DIGITS];
+    let modulus = 1i64 << w;
+    let half = modulus >> 1;
+    let mut i = 0;
+    let mut len = 0;
+    while x.iter().any(|&l| l != 0) {
+        if x[0] & 1 == 1 {
+            let mut d = (x[0] & (modulus as u64 - 1)) as i64;
+            if d >= half {
+                d -= modulus;
+            }
+            // x -= d, so that x becomes divisible by 2^w
+            if d > 0 {
+                let mut borrow = d as u64;
+                for limb in x.iter_mut() {
+                    let (v, b) = limb.overflowing_sub(borrow);
+                    *limb = v;
+                    borrow = b as u64;
+                }
+            } else {
+                let mut carry = (-d) as u64;
+                for limb in x.iter_mut() {
+                    let (v, c) = limb.overflowing_add(carry);
+                    *limb = v;
+                    carry = c as u64;
+                }
+            }
+            digits[i] = d as i16;
+            len = i + 1;
+        }
+        for j in 0..9 {
+            let next = if j + 1 < 9 { x[j + 1] } else { 0 };
+            x[j] = (x[j] >> 1) | (next << 63);
+        }
+        i += 1;
+    }
+    (digits, len)
+}
+
+/// The group operations the interleaved multiplication needs.
+pub(crate) trait VarForm<const N: usize> {
+    /// Accumulator (projective) point.
+    type Acc: Copy;
+    /// Table entry (affine, ready for a mixed addition).
+    type Entry: Copy;
+    fn identity(&self) -> Self::Acc;
+    /// 2P; `then_add` says whether an addition follows.
+    fn double(&self, p: &Self::Acc, then_add: bool) -> Self::Acc;
+    fn add_entry(&self, p: &Self::Acc, e: &Self::Entry, negate: bool) -> Self::Acc;
+    fn add(&self, p: &Self::Acc, q: &Self::Acc) -> Self::Acc;
+    /// Affine entries; the points must not be the identity.
+    fn normalize(&self, points: &[Self::Acc]) -> Vec<Self::Entry>;
+    /// x of the point as num/den (den = 0 for the identity).
+    fn x_fraction(&self, p: &Self::Acc) -> (Fe<N>, Fe<N>);
+}
+
+/// Jacobian coordinates on a Weierstrass curve.
+pub(crate) struct Jac<'a, const N: usize>(pub &'a Curve<N>);
+/// Extended coordinates on an Edwards curve.
+pub(crate) struct Edw<'a, const N: usize>(pub &'a Curve<N>);
+
+impl<const N: usize> VarForm<N> for Jac<'_, N> {
+    type Acc = JacobianPoint<N>;
+    type Entry = AffinePoint<N>;
+    fn identity(&self) -> Self::Acc {
+        self.0.jac_identity()
+    }
+    #[inline(always)]
+    fn double(&self, p: &Self::Acc, _then_add: bool) -> Self::Acc {
+        self.0.jac_double(p)
+    }
+    #[inline(always)]
+    fn add_entry(&self, p: &Self::Acc, e: &Self::Entry, negate: bool) -> Self::Acc {
+        if negate {
+            let neg = AffinePoint {
+                x: e.x,
+                y: self.0.fp.neg(&e.y),
+            };
+            self.0.jac_add_affine(p, &neg)
+        } else {
+            self.0.jac_add_affine(p, e)
+        }
+    }
+    fn add(&self, p: &Self::Acc, q: &Self::Acc) -> Self::Acc {
+        self.0.jac_add(p, q)
+    }
+    fn normalize(&self, points: &[Self::Acc]) -> Vec<Self::Entry> {
+        self.0.jac_batch_to_affine(points)
+    }
+    fn x_fraction(&self, p: &Self::Acc) -> (Fe<N>, Fe<N>) {
+        (p.x, self.0.fp.square(&p.z))
+    }
+}
+
+impl<const N: usize> VarForm<N> for Edw<'_, N> {
+    type Acc = EdPoint<N>;
+    type Entry = EdAffine<N>;
+    fn identity(&self) -> Self::Acc {
+        self.0.ed_identity()
+    }
+    #[inline(always)]
+    fn double(&self, p: &Self::Acc, then_add: bool) -> Self::Acc {
+        if then_add {
+            self.0.ed_double(p)
+        } else {
+            self.0.ed_double_no_t(p)
+        }
+    }
+    #[inline(always)]
+    fn add_entry(&self, p: &Self::Acc, e: &Self::Entry, negate: bool) -> Self::Acc {
+        if negate {
+            self.0.ed_add_affine(p, &self.0.ed_neg_affine(e))
+        } else {
+            self.0.ed_add_affine(p, e)
+        }
+    }
+    fn add(&self, p: &Self::Acc, q: &Self::Acc) -> Self::Acc {
+        self.0.ed_add(p, q)
+    }
+    fn normalize(&self, points: &[Self::Acc]) -> Vec<Self::Entry> {
+        self.0.ed_batch_to_affine(points)
+    }
+    fn x_fraction(&self, p: &Self::Acc) -> (Fe<N>, Fe<N>) {
+        self.0.ed_weierstrass_x_fraction(p)
+    }
+}
+
+/// Odd multiples P, 3P, ..., (2^(w-1) - 1)P as table entries.
+pub(crate) fn odd_multiples<const N: usize, F: VarForm<N>>(
+    form: &F,
+    p: &F::Acc,
+    w: u32,
+) -> Vec<F::Acc> {
+    let count = 1usize << (w - 2);
+    let mut out = Vec::with_capacity(count);
+    out.push(*p);
+    if count > 1 {
+        let two_p = form.double(p, true);
+        for i in 1..count {
+            out.push(form.add(&out[i - 1], &two_p));
+        }
+    }
+    out
+}
+
+/// Comb tables: for j < COMB_PARTS, the odd multiples of 2^(d j) P.
+pub(crate) fn comb_tables<const N: usize, F: VarForm<N>>(
+    form: &F,
+    p: &F::Acc,
+    w: u32,
+) -> Vec<Vec<F::Entry>> {
+    let d = comb_bits::<N>();
+    let mut all = Vec::new();
+    let mut base = *p;
+    for j in 0..COMB_PARTS {
+        all.extend(odd_multiples(form, &base, w));
+        if j + 1 < COMB_PARTS {
+            for _ in 0..d {
+                base = form.double(&base, true);
+            }
+        }
+    }
+    let entries = form.normalize(&all);
+    entries
+        .chunks_exact(1 << (w - 2))
+        .map(|c| c.to_vec())
+        .collect()
+}
+
+/// sum over terms of digits * table, interleaved; `len` digit positions.
+fn straus<const N: usize, F: VarForm<N>>(
+    form: &F,
+    terms: &[(&[i16], &[F::Entry])],
+    len: usize,
+) -> F::Acc {
+    let mut acc = form.identity();
+    let mut started = false;
+    for i in (0..len).rev() {
+        let any = terms.iter().any(|(d, _)| d[i] != 0);
+        if started {
+            acc = form.double(&acc, any);
+        }
+        if any {
+            for (digits, table) in terms {
+                let d = digits[i];
+                if d != 0 {
+                    let entry = &table[(d.unsigned_abs() >> 1) as usize];
+                    acc = form.add_entry(&acc, entry, d < 0);
+                }
+            }
+            started = true;
+        }
+    }
+    acc
+}
+
+/// Per-curve tables of G for verification.
+pub(crate) struct GTables<E> {
+    /// Odd multiples of G up to width G_WIDTH.
+    pub wnaf: Vec<E>,
+    /// Comb tables of G (COMB_PARTS of width COMB_G_WIDTH).
+    pub comb: Vec<Vec<E>>,
+}
+
+impl<E> GTables<E> {
+    pub(crate) fn build<const N: usize, F: VarForm<N, Entry = E>>(form: &F, g: &F::Acc) -> Self {
+        let wnaf = form.normalize(&odd_multiples(form, g, G_WIDTH));
+        let comb = comb_tables(form, g, COMB_G_WIDTH);
+        GTables { wnaf, comb }
+    }
+}
+
+/// Whether num/den, a field element, reduced mod q equals r (0 < r < q):
+/// whether num = r' * den for one of r' = r, r + q, r + 2q, ... below p
+/// (up to four candidates on the cofactor-4 curves, where q < p/4 + 1).
+fn x_matches<const N: usize>(c: &Curve<N>, num: &Fe<N>, den: &Fe<N>, r: &[u64; N]) -> bool {
+    let f = &c.fp;
+    if bool::from(f.is_zero(den)) {
+        return false;
+    }
+    let mut candidate = *r;
+    while limbs::lt_mask(&candidate, f.modulus()) != 0 {
+        if *num == f.mul(&f.to_mont(&candidate), den) {
+            return true;
+        }
+        let (next, carry) = limbs::add(&candidate, c.q());
+        if carry != 0 {
+            break;
+        }
+        candidate = next;
+    }
+    false
+}
+
+/// z1*G + z2*Q has x = r (mod q), Q given by its point; builds Q's table.
+pub(crate) fn check_uncached<const N: usize, F: VarForm<N>>(
+    form: &F,
+    c: &Curve<N>,
+    g: &GTables<F::Entry>,
+    q_point: &F::Acc,
+    z1: &[u64; N],
+    z2: &[u64; N],
+    r: &[u64; N],
+) -> bool {
+    let q_table = form.normalize(&odd_multiples(form, q_point, Q_WIDTH));
+    let (d1, l1) = wnaf(z1, G_WIDTH);
+    let (d2, l2) = wnaf(z2, Q_WIDTH);
+    let len = l1.max(l2);
+    let acc = straus(form, &[(&d1[..], &g.wnaf[..]), (&d2[..], &q_table[..])], len);
+    let (num, den) = form.x_fraction(&acc);
+    x_matches(c, &num, &den, r)
+}
+
+/// The same with Q's comb tables precomputed.
+pub(crate) fn check_prepared<const N: usize, F: VarForm<N>>(
+    form: &F,
+    c: &Curve<N>,
+    g: &GTables<F::Entry>,
+    q_comb: &[Vec<F::Entry>],
+    z1: &[u64; N],
+    z2: &[u64; N],
+    r: &[u64; N],
+) -> bool {
+    let d = comb_bits::<N>();
+    let chunk = |z: &[u64; N], j: usize| -> u64 {
+        let bit = d * j;
+        let v = z[bit / 64] >> (bit % 64);
+        if d == 64 { v } else { v & ((1u64 << d) - 1) }
+    };
+    let mut digits = Vec::with_capacity(2 * COMB_PARTS);
+    let mut len = 0;
+    for j in 0..COMB_PARTS {
+        let (dg, lg) = wnaf(&[chunk(z1, j)], COMB_G_WIDTH);
+        let (dq, lq) = wnaf(&[chunk(z2, j)], COMB_Q_WIDTH);
+        len = len.max(lg).max(lq);
+        digits.push(dg);
+        digits.push(dq);
+    }
+    let mut terms: Vec<(&[i16], &[F::Entry])> = Vec::with_capacity(2 * COMB_PARTS);
+    for j in 0..COMB_PARTS {
+        terms.push((&digits[2 * j][..], &g.comb[j][..]));
+        terms.push((&digits[2 * j + 1][..], &q_comb[j][..]));
+    }
+    let acc = straus(form, &terms, len);
+    let (num, den) = form.x_fraction(&acc);
+    x_matches(c, &num, &den, r)
+}
+
+impl<const N: usize> Curve<N> {
+    /// G's verification tables in Jacobian/affine form (Weierstrass curves).
+    pub(crate) fn g_tables_jac(&self) -> &GTables<AffinePoint<N>> {
+        self.g_tables_jac.get_or_init(|| {
+            let form = Jac(self);
+            GTables::build(&form, &self.jac_from_affine(&self.g))
+        })
+    }
+
+    /// G's verification tables in Edwards form (Edwards curves).
+    pub(crate) fn g_tables_ed(&self) -> &GTables<EdAffine<N>> {
+        self.g_tables_ed.get_or_init(|| {
+            let form = Edw(self);
+            GTables::build(&form, &self.ed_from_affine(&self.ed().g))
+        })
+    }
+
+    /// Whether z1*G + z2*Q has x = r (mod q): uncached verification.
+    pub(crate) fn verify_combination(
+        &self,
+        z1: &[u64; N],
+        z2: &[u64; N],
+        q: &AffinePoint<N>,
+        r: &[u64; N],
+    ) -> bool {
+        if self.edwards.is_some() {
+            let form = Edw(self);
+            let q_ed = self.ed_from_affine(&self.weierstrass_to_ed(q));
+            check_uncached(&form, self, self.g_tables_ed(), &q_ed, z1, z2, r)
+        } else {
+            let form = Jac(self);
+            let qj = self.jac_from_affine(q);
+            check_uncached(&form, self, self.g_tables_jac(), &qj, z1, z2, r)
+        }
+    }
+}
+
+/// A public key's comb tables in the curve's verification form.
+pub(crate) enum PreparedTables<const N: usize> {
+    Weierstrass(Vec<Vec<AffinePoint<N>>>),
+    Edwards(Vec<Vec<EdAffine<N>>>),
+}
+
+impl<const N: usize> PreparedTables<N> {
+    pub(crate) fn new(c: &Curve<N>, q: &AffinePoint<N>) -> Self {
+        if c.edwards.is_some() {
+            let form = Edw(c);
+            let q_ed = c.ed_from_affine(&c.weierstrass_to_ed(q));
+            PreparedTables::Edwards(comb_tables(&form, &q_ed, COMB_Q_WIDTH))
+        } else {
+            let form = Jac(c);
+            PreparedTables::Weierstrass(comb_tables(
+                &form,
+                &c.jac_from_affine(q),
+                COMB_Q_WIDTH,
+            ))
+        }
+    }
+
+    /// Bytes held by the tables.
+    pub(crate) fn size_bytes(&self) -> usize {
+        match self {
+            PreparedTables::Weierstrass(t) => {
+                t.iter().map(Vec::len).sum::<usize>() * core::mem::size_of::<AffinePoint<N>>()
+            }
+            PreparedTables::Edwards(t) => {
+                t.iter().map(Vec::len).sum::<usize>() * core::mem::size_of::<EdAffine<N>>()
+            }
+        }
+    }
+
+    /// Whether z1*G + z2*Q has x = r (mod q), with Q's tables.
+    pub(crate) fn verify_combination(
+        &self,
+        c: &Curve<N>,
+        z1: &[u64; N],
+        z2: &[u64; N],
+        r: &[u64; N],
+    ) -> bool {
+        match self {
+            PreparedTables::Weierstrass(t) => {
+                check_prepared(&Jac(c), c, c.g_tables_jac(), t, z1, z2, r)
+            }
+            PreparedTables::Edwards(t) => check_prepared(&Edw(c), c, c.g_tables_ed(), t, z1, z2, r),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wnaf_reconstructs_and_is_sparse() {
+        for w in [4u32, 5, 6, 8, 10] {
+            for v in [
+                [1u64, 0],
+                [u64::MAX, 0],
+                [0x0123_4567_89ab_cdef, 0xfedc_ba98_7654_3210],
+                [0, 1 << 63],
+                [u64::MAX, 1 << 62],
+            ] {
+                let (d, len) = wnaf(&v, w);
+                let mut acc: i128 = 0;
+                let mut hi_part: i128 = 0;
+                // evaluate as a 129-bit value in two halves: low 64 and the rest
+                for i in (0..len).rev() {
+                    if i >= 64 {
+                        hi_part += (d[i] as i128) << (i - 64);
+                    } else {
+                        acc += (d[i] as i128) << i;
+                    }
+                }
+                let total = (hi_part << 64) + acc;
+                let want = ((v[1] as i128) << 64) + v[0] as i128;
+                assert_eq!(total, want, "w={w}");
+                let bound = 1i16 << (w - 1);
+                for i in 0..len {
+                    if d[i] != 0 {
+                        assert!(d[i] % 2 != 0 && d[i].abs() < bound);
+                        for j in 1..w as usize {
+                            if i + j < len {
+                                assert_eq!(d[i + j], 0, "w-1 zeros after a digit");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Instruction-count probes (see `field::probe`).
+#[cfg(test)]
+mod probe {
+    use crate::curve::{AnyCurve, CurveId};
+
+    fn rounds() -> usize {
+        std::env::var("ROUNDS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(1000)
+    }
+
+    #[test]
+    #[ignore = "probe"]
+    fn jac_double_cryptopro_a() {
+        let AnyCurve::W4(c) = CurveId::CryptoProA.curve() else {
+            unreachable!()
+        };
+        let mut p = c.jac_from_affine(&c.g);
+        for _ in 0..rounds() {
+            p = c.jac_double(&p);
+        }
+        std::hint::black_box(p);
+    }
+
+    #[test]
+    #[ignore = "probe"]
+    fn jac_add_affine_cryptopro_a() {
+        let AnyCurve::W4(c) = CurveId::CryptoProA.curve() else {
+            unreachable!()
+        };
+        let mut p = c.jac_double(&c.jac_from_affine(&c.g));
+        for _ in 0..rounds() {
+            p = c.jac_add_affine(&p, &c.g);
+        }
+        std::hint::black_box(p);
+    }
+
+    #[test]
+    #[ignore = "probe"]
+    fn ed_double_tc26_256a() {
+        let AnyCurve::W4(c) = CurveId::Tc26_256A.curve() else {
+            unreachable!()
+        };
+        let mut p = c.ed_from_affine(&c.ed().g);
+        for _ in 0..rounds() {
+            p = c.ed_double_no_t(&p);
+        }
+        std::hint::black_box(p);
+    }
+
+    #[test]
+    #[ignore = "probe"]
+    fn ed_add_affine_tc26_256a() {
+        let AnyCurve::W4(c) = CurveId::Tc26_256A.curve() else {
+            unreachable!()
+        };
+        let g = c.ed().g;
+        let mut p = c.ed_from_affine(&g);
+        for _ in 0..rounds() {
+            p = c.ed_add_affine(&p, &g);
+        }
+        std::hint::black_box(p);
+    }
+
+    #[test]
+    #[ignore = "probe"]
+    fn ed_mul_base_tc26_256a() {
+        let AnyCurve::W4(c) = CurveId::Tc26_256A.curve() else {
+            unreachable!()
+        };
+        let mut k = [0x0123_4567_89ab_cdefu64; 4];
+        for _ in 0..rounds() {
+            k[0] = k[0].wrapping_add(1);
+            std::hint::black_box(c.ed_mul_base(&k));
+        }
+    }
+}
