@@ -52,6 +52,9 @@ const CMS_SIGN_FLAGS: u32 = GOSTCMS_CMS_ATTACHED
     | OUTPUT_FLAGS;
 const OUTPUT_FLAGS: u32 = GOSTCMS_OUT_BASE64 | GOSTCMS_OUT_BASE64URL | GOSTCMS_OUT_PEM;
 
+/// 9999-12-31T23:59:59Z, the last GeneralizedTime.
+const LAST_DER_TIME: i64 = 253_402_300_799;
+
 /// `unix_seconds` as a time; 0 is "now" (`None`).
 pub(crate) fn time_arg(unix_seconds: i64, what: &str) -> FfiResult<Option<SystemTime>> {
     match unix_seconds {
@@ -59,7 +62,10 @@ pub(crate) fn time_arg(unix_seconds: i64, what: &str) -> FfiResult<Option<System
         s if s < 0 => Err(FfiError::invalid(format!(
             "{what}: {s} is before 1970 (0 means now)"
         ))),
-        // u64 fits: s > 0; checked_add refuses times SystemTime cannot hold.
+        s if s > LAST_DER_TIME => Err(FfiError::invalid(format!(
+            "{what}: {s} is after 9999-12-31 23:59:59 UTC, the last time DER can write"
+        ))),
+        // u64 fits: s > 0.
         s => UNIX_EPOCH
             .checked_add(Duration::from_secs(s as u64))
             .map(Some)
