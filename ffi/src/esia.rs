@@ -174,18 +174,21 @@ impl gostcms_client_secret {
 /// is a no-op).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn gostcms_client_secret_free(secret: *mut gostcms_client_secret) {
-    if secret.is_null() {
-        return;
-    }
-    // SAFETY: non-null, a struct this library filled (header contract); the
-    // fields are gostcms_buffers, each freed in place.
-    unsafe {
-        crate::buffer::gostcms_buffer_free(&raw mut (*secret).client_secret);
-        crate::buffer::gostcms_buffer_free(&raw mut (*secret).state);
-        crate::buffer::gostcms_buffer_free(&raw mut (*secret).timestamp);
-        crate::buffer::gostcms_buffer_free(&raw mut (*secret).client_certificate_hash);
-        crate::buffer::gostcms_buffer_free(&raw mut (*secret).signed_string);
-    }
+    let _ = boundary(|| {
+        if secret.is_null() {
+            return Ok(());
+        }
+        // SAFETY: non-null, a struct this library filled (header contract);
+        // the fields are gostcms_buffers, each freed in place.
+        unsafe {
+            crate::buffer::gostcms_buffer_free(&raw mut (*secret).client_secret);
+            crate::buffer::gostcms_buffer_free(&raw mut (*secret).state);
+            crate::buffer::gostcms_buffer_free(&raw mut (*secret).timestamp);
+            crate::buffer::gostcms_buffer_free(&raw mut (*secret).client_certificate_hash);
+            crate::buffer::gostcms_buffer_free(&raw mut (*secret).signed_string);
+        }
+        Ok(())
+    });
 }
 
 /// The `Request-Data` and `Request-Data-Sign` header values for a JSON body

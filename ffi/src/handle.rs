@@ -14,8 +14,9 @@ use crate::error::{FfiError, FfiResult, gostcms_status};
 
 /// A C-visible handle type and the Rust value behind it.
 pub(crate) trait Handle {
-    /// The value the handle owns.
-    type Inner;
+    /// The value the handle owns: `Send + Sync`, so a handle may be used
+    /// from many threads at once and freed from any (checked at compile time).
+    type Inner: Send + Sync;
     /// Distinct per type; never 0 (the freed tag).
     const MAGIC: u64;
     /// The C type name, for messages.

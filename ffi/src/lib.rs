@@ -7,7 +7,9 @@
 //!   read with [`gostcms_last_error`] (thread-local, valid until the next
 //!   call on that thread);
 //! * every body runs inside a panic boundary ([`panic`]) and checks its
-//!   pointers and lengths first ([`input`]);
+//!   pointers and lengths first ([`input`]); the exceptions are
+//!   `gostcms_version`, `gostcms_last_error` and `gostcms_status_name`, which
+//!   only return static or thread-local pointers and cannot panic;
 //! * outputs are library-allocated: [`gostcms_buffer`] freed with
 //!   [`gostcms_buffer_free`], handles ([`handle`]) freed with their
 //!   `*_free`, all tag-checked;
