@@ -9,6 +9,7 @@
 //! cannot make an RSA key check a GOST signature or a 256-bit key a 512-bit
 //! one.
 
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
@@ -19,7 +20,7 @@ use super::claims::{Claims, Header};
 use crate::curve::KeySize;
 use crate::error::{Error, Result};
 use crate::keys::Certificate;
-use crate::sign::{Signature, VerifyingKey};
+use crate::sign::{PreparedVerifyingKey, Signature};
 
 /// Longest token accepted: real ones are 1-3 KiB.
 pub const MAX_TOKEN_LEN: usize = 64 * 1024;
@@ -148,7 +149,9 @@ pub enum JwtError {
 /// A trusted ESIA key, from a certificate.
 #[derive(Clone, Debug)]
 enum TrustedKey {
-    Gost(VerifyingKey),
+    /// With its precomputed tables: a verifier checks many tokens against
+    /// the same ESIA key.
+    Gost(Arc<PreparedVerifyingKey>),
     Rsa(rsa::PublicKey),
 }
 
@@ -194,7 +197,7 @@ impl JwtVerifier {
         for cert in trusted {
             let key = match crate::cms::verify::rsa_public_key(cert) {
                 Ok(Some(rsa)) => TrustedKey::Rsa(rsa),
-                Ok(None) => TrustedKey::Gost(cert.verifying_key()?),
+                Ok(None) => TrustedKey::Gost(Arc::new(cert.verifying_key()?.prepare()?)),
                 Err(e) => return Err(Error::invalid("trusted certificate", e)),
             };
             keys.push((key, cert.subject()));
@@ -296,11 +299,11 @@ impl JwtVerifier {
             .iter()
             .filter(|(k, _)| match (alg, k) {
                 (JwtAlgorithm::Rs256, TrustedKey::Rsa(_)) => true,
-                (JwtAlgorithm::Gost256, TrustedKey::Gost(v)) => {
-                    v.curve().key_size() == KeySize::Bits256
+                (JwtAlgorithm::Gost256, TrustedKey::Gost(p)) => {
+                    p.verifying_key().curve().key_size() == KeySize::Bits256
                 }
-                (JwtAlgorithm::Gost512, TrustedKey::Gost(v)) => {
-                    v.curve().key_size() == KeySize::Bits512
+                (JwtAlgorithm::Gost512, TrustedKey::Gost(p)) => {
+                    p.verifying_key().curve().key_size() == KeySize::Bits512
                 }
                 _ => false,
             })
@@ -311,7 +314,7 @@ impl JwtVerifier {
                 .iter()
                 .map(|(k, _)| match k {
                     TrustedKey::Rsa(_) => "RSA".to_string(),
-                    TrustedKey::Gost(v) => format!("GOST {}", v.curve()),
+                    TrustedKey::Gost(p) => format!("GOST {}", p.verifying_key().curve()),
                 })
                 .collect();
             return Err(JwtError::AlgorithmKeyMismatch {
@@ -332,7 +335,9 @@ impl JwtVerifier {
                         return Ok(subject.clone());
                     }
                 }
-                TrustedKey::Gost(vk) => {
+                TrustedKey::Gost(prepared) => {
+                    let vk = prepared.verifying_key();
+                    let digest = vk.hash_alg().digest(input);
                     let want = vk.curve().key_size().signature_len();
                     if signature.len() != want {
                         return Err(JwtError::BadSignature(format!(
@@ -344,11 +349,11 @@ impl JwtVerifier {
                     let Ok(sig) = Signature::from_slice(signature) else {
                         continue;
                     };
-                    if vk.verify_message(input, &sig).is_ok() {
+                    if prepared.verify_prehash(&digest, &sig).is_ok() {
                         return Ok(subject.clone());
                     }
                     if Signature::from_reversed(signature)
-                        .is_ok_and(|r| vk.verify_message(input, &r).is_ok())
+                        .is_ok_and(|r| prepared.verify_prehash(&digest, &r).is_ok())
                     {
                         reversed_hint = true;
                     }
