@@ -1,4 +1,5 @@
-//! Sign and verify per curve (criterion). `cargo bench --bench sign`.
+//! Sign, verify, verify with a prepared (cached) key, and batch signing per
+//! curve (criterion). `cargo bench --bench sign`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use gostcms::{CurveId, SigningKey};
@@ -26,6 +27,25 @@ fn bench_sign_verify(c: &mut Criterion) {
         });
         group.bench_function("verify", |b| {
             b.iter(|| vk.verify_prehash(black_box(&digest), &sig).unwrap())
+        });
+        let prepared = vk.prepare().unwrap();
+        group.bench_function("verify-prepared", |b| {
+            b.iter(|| prepared.verify_prehash(black_box(&digest), &sig).unwrap())
+        });
+        group.bench_function("verify-cached", |b| {
+            b.iter(|| vk.verify_prehash_cached(black_box(&digest), &sig).unwrap())
+        });
+        group.bench_function("prepare", |b| b.iter(|| vk.prepare().unwrap()));
+        // 64 digests: one shared inversion; time per batch.
+        let digests: Vec<Vec<u8>> = (0..64u8)
+            .map(|i| vec![i; curve.key_size().coordinate_len()])
+            .collect();
+        let refs: Vec<&[u8]> = digests.iter().map(Vec::as_slice).collect();
+        group.bench_function("batch64", |b| {
+            b.iter(|| key.sign_prehash_batch(black_box(&refs)).unwrap())
+        });
+        group.bench_function("batch64-rayon", |b| {
+            b.iter(|| key.par_sign_prehash_batch(black_box(&refs)).unwrap())
         });
         group.bench_function("keygen", |b| {
             b.iter(|| SigningKey::generate(curve).unwrap())

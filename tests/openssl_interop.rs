@@ -177,6 +177,65 @@ fn library_signatures_verify_in_openssl_and_back() {
     }
 }
 
+/// The fast paths against the engine: batch signatures (one shared
+/// inversion per chunk, rayon) verify in openssl, and openssl's signatures
+/// verify through prepared (comb-table) and cached keys.
+#[test]
+fn batch_and_prepared_paths_against_openssl() {
+    if !engine_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = TestRng::new(0xba7c_4ed5);
+    for (bits, ps, _curve) in PARAMSETS {
+        let (key_path, pub_path) = openssl_key(dir.path(), bits, ps);
+        let key: SigningKey = keys::decode_private_key(&fs::read(&key_path).unwrap()).unwrap();
+        let vk: VerifyingKey = keys::decode_public_key(&fs::read(&pub_path).unwrap()).unwrap();
+        let messages: Vec<Vec<u8>> = (0..6)
+            .map(|_| {
+                let len = (rng.next_u64() % 200) as usize;
+                rng.bytes(len)
+            })
+            .collect();
+        let refs: Vec<&[u8]> = messages.iter().map(Vec::as_slice).collect();
+        let sequential = key.sign_batch(&refs).unwrap();
+        let parallel = key.par_sign_batch(&refs).unwrap();
+        let msg = dir.path().join("msg");
+        let sig_path = dir.path().join("sig.bin");
+        for (i, data) in messages.iter().enumerate() {
+            fs::write(&msg, data).unwrap();
+            for (what, sig) in [("batch", &sequential[i]), ("rayon batch", &parallel[i])] {
+                fs::write(&sig_path, sig.as_bytes()).unwrap();
+                assert!(
+                    ossl_verify(bits, &pub_path, &sig_path, &msg),
+                    "{bits} {ps} message {i}: openssl rejects our {what} signature"
+                );
+            }
+        }
+        let prepared = vk.prepare().unwrap();
+        for i in 0..3 {
+            let data = &messages[i];
+            fs::write(&msg, data).unwrap();
+            ossl_sign(bits, &key_path, &sig_path, &msg);
+            let sig = Signature::from_slice(&fs::read(&sig_path).unwrap()).unwrap();
+            assert!(
+                prepared.verify(data, &sig).is_ok(),
+                "{bits} {ps}: prepared key rejects openssl's signature"
+            );
+            let digest = vk.hash_alg().digest(data);
+            assert!(
+                vk.verify_prehash_cached(&digest, &sig).is_ok(),
+                "{bits} {ps}: cached key rejects openssl's signature"
+            );
+            let mut flipped = sig.as_bytes().to_vec();
+            flipped[i] ^= 0x02;
+            let bad = Signature::from_slice(&flipped).unwrap();
+            assert!(prepared.verify(data, &bad).is_err());
+            assert!(vk.verify_prehash_cached(&digest, &bad).is_err());
+        }
+    }
+}
+
 /// Needs the keys module (the CLI loads PKCS#8 keys and certificates).
 #[test]
 fn cli_raw_sign_and_verify_against_openssl() {

@@ -116,7 +116,10 @@ impl<const N: usize> Curve<N> {
         let a = f.mul(&p.x, &q.u);
         let b = f.mul(&p.y, &q.v);
         let c = f.mul(&p.t, &q.duv);
-        let e = f.sub(&f.mul(&f.add(&p.x, &p.y), &f.add(&q.u, &q.v)), &f.add(&a, &b));
+        let e = f.sub(
+            &f.mul(&f.add(&p.x, &p.y), &f.add(&q.u, &q.v)),
+            &f.add(&a, &b),
+        );
         let ff = f.sub(&p.z, &c);
         let g = f.add(&p.z, &c);
         let h = f.sub(&b, &a);
@@ -135,7 +138,10 @@ impl<const N: usize> Curve<N> {
         let b = f.mul(&p.y, &q.y);
         let c = f.mul(&f.mul(&p.t, &q.t), &self.ed().d);
         let dd = f.mul(&p.z, &q.z);
-        let e = f.sub(&f.mul(&f.add(&p.x, &p.y), &f.add(&q.x, &q.y)), &f.add(&a, &b));
+        let e = f.sub(
+            &f.mul(&f.add(&p.x, &p.y), &f.add(&q.x, &q.y)),
+            &f.add(&a, &b),
+        );
         let ff = f.sub(&dd, &c);
         let g = f.add(&dd, &c);
         let h = f.sub(&b, &a);

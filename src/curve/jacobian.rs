@@ -73,10 +73,7 @@ impl<const N: usize> Curve<N> {
             let yyyy = f.square(&yy);
             let zz = f.square(&p.z);
             let s = f.double(&f.sub(&f.square(&f.add(&p.x, &yy)), &f.add(&xx, &yyyy)));
-            let m = f.add(
-                &f.add(&f.double(&xx), &xx),
-                &f.mul(&self.a, &f.square(&zz)),
-            );
+            let m = f.add(&f.add(&f.double(&xx), &xx), &f.mul(&self.a, &f.square(&zz)));
             let x3 = f.sub(&f.square(&m), &f.double(&s));
             let y8 = f.double(&f.double(&f.double(&yyyy)));
             let y3 = f.sub(&f.mul(&m, &f.sub(&s, &x3)), &y8);
@@ -91,7 +88,11 @@ impl<const N: usize> Curve<N> {
 
     /// P + Q for an affine Q, variable-time: 7M + 4S.
     #[inline(always)]
-    pub(crate) fn jac_add_affine(&self, p: &JacobianPoint<N>, q: &AffinePoint<N>) -> JacobianPoint<N> {
+    pub(crate) fn jac_add_affine(
+        &self,
+        p: &JacobianPoint<N>,
+        q: &AffinePoint<N>,
+    ) -> JacobianPoint<N> {
         let f = &self.fp;
         if self.jac_is_identity(p) {
             return self.jac_from_affine(q);

@@ -251,7 +251,8 @@ impl<const N: usize> Curve<N> {
         }
     }
 
-    /// k*G for a public k.
+    /// k*G for a public k (a reference for tests).
+    #[cfg(test)]
     pub(crate) fn mul_base_vartime(&self, k: &[u64; N]) -> ProjectivePoint<N> {
         let table = self.base_table();
         let digits = recode_signed(k, BASE_WINDOW);

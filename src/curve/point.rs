@@ -74,6 +74,7 @@ impl<const N: usize> Curve<N> {
 
     /// Affine form, or `None` for the identity. Constant-time inversion;
     /// only the identity test branches.
+    #[cfg(test)]
     pub(crate) fn to_affine(&self, p: &ProjectivePoint<N>) -> Option<AffinePoint<N>> {
         if bool::from(self.fp.is_zero(&p.z)) {
             return None;

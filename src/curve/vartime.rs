@@ -300,7 +300,11 @@ pub(crate) fn check_uncached<const N: usize, F: VarForm<N>>(
     let (d1, l1) = wnaf(z1, G_WIDTH);
     let (d2, l2) = wnaf(z2, Q_WIDTH);
     let len = l1.max(l2);
-    let acc = straus(form, &[(&d1[..], &g.wnaf[..]), (&d2[..], &q_table[..])], len);
+    let acc = straus(
+        form,
+        &[(&d1[..], &g.wnaf[..]), (&d2[..], &q_table[..])],
+        len,
+    );
     let (num, den) = form.x_fraction(&acc);
     x_matches(c, &num, &den, r)
 }
@@ -391,11 +395,7 @@ impl<const N: usize> PreparedTables<N> {
             PreparedTables::Edwards(comb_tables(&form, &q_ed, COMB_Q_WIDTH))
         } else {
             let form = Jac(c);
-            PreparedTables::Weierstrass(comb_tables(
-                &form,
-                &c.jac_from_affine(q),
-                COMB_Q_WIDTH,
-            ))
+            PreparedTables::Weierstrass(comb_tables(&form, &c.jac_from_affine(q), COMB_Q_WIDTH))
         }
     }
 

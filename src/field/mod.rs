@@ -669,7 +669,10 @@ mod probe {
     fn mul_sqr_p256a_1m() {
         run::<4>(
             "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFD97",
-            std::env::var("ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(100_000),
+            std::env::var("ROUNDS")
+                .ok()
+                .and_then(|r| r.parse().ok())
+                .unwrap_or(100_000),
         );
     }
 
@@ -678,7 +681,10 @@ mod probe {
     fn mul_sqr_p256c_1m() {
         run::<4>(
             "9B9F605F5A858107AB1EC85E6B41C8AACF846E86789051D37998F7B9022D759B",
-            std::env::var("ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(100_000),
+            std::env::var("ROUNDS")
+                .ok()
+                .and_then(|r| r.parse().ok())
+                .unwrap_or(100_000),
         );
     }
 
@@ -687,7 +693,10 @@ mod probe {
     fn mul_sqr_p512a_1m() {
         run::<8>(
             "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFDC7",
-            std::env::var("ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(100_000),
+            std::env::var("ROUNDS")
+                .ok()
+                .and_then(|r| r.parse().ok())
+                .unwrap_or(100_000),
         );
     }
 }

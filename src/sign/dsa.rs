@@ -75,8 +75,8 @@ pub(crate) fn finish_signature<const N: usize>(
 pub(crate) fn nonce_mac<const N: usize>(d: &[u64; N]) -> HmacSha512 {
     let mut key = [0u8; 64];
     limbs::write_le_bytes(d, &mut key[..8 * N]);
-    let mac = <HmacSha512 as KeyInit>::new_from_slice(&key[..8 * N])
-        .expect("HMAC takes any key length");
+    let mac =
+        <HmacSha512 as KeyInit>::new_from_slice(&key[..8 * N]).expect("HMAC takes any key length");
     key.zeroize();
     mac
 }

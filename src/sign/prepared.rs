@@ -44,7 +44,8 @@ impl core::fmt::Debug for PreparedVerifyingKey {
     }
 }
 
-pub(crate) static CACHE: Mutex<Vec<(VerifyingKey, Arc<PreparedVerifyingKey>)>> = Mutex::new(Vec::new());
+pub(crate) static CACHE: Mutex<Vec<(VerifyingKey, Arc<PreparedVerifyingKey>)>> =
+    Mutex::new(Vec::new());
 
 impl VerifyingKey {
     /// Precomputes this key's verification tables.

@@ -383,13 +383,22 @@ impl Lcg {
 /// The reference for verification: u1*G + u2*Q with the complete
 /// projective formulas and plain 4-bit windows (the code this crate used
 /// before the fast paths), then x mod q = r.
-fn reference_verify<const N: usize>(c: &Curve<N>, q: &AffinePoint<N>, e: &[u64; N], r: &[u64; N], s: &[u64; N]) -> bool {
+fn reference_verify<const N: usize>(
+    c: &Curve<N>,
+    q: &AffinePoint<N>,
+    e: &[u64; N],
+    r: &[u64; N],
+    s: &[u64; N],
+) -> bool {
     let fq = &c.fq;
     let v = fq.invert(&fq.to_mont(e));
     let z1 = fq.to_int(&fq.mul(&fq.to_mont(s), &v));
     let z2 = fq.to_int(&fq.neg(&fq.mul(&fq.to_mont(r), &v)));
     let g = c.to_projective(&c.g);
-    let sum = c.add(&c.mul_vartime(&g, &z1), &c.mul_vartime(&c.to_projective(q), &z2));
+    let sum = c.add(
+        &c.mul_vartime(&g, &z1),
+        &c.mul_vartime(&c.to_projective(q), &z2),
+    );
     match c.to_affine(&sum) {
         None => false,
         Some(a) => fq.reduce(&c.fp.to_int(&a.x)) == *r,
@@ -428,9 +437,21 @@ fn fast_paths_agree_with_reference<const N: usize>(curve: CurveId, c: &Curve<N>,
         let s = limbs::from_be_bytes::<N>(s_be).unwrap();
         let want = reference_verify(c, &q, &e, &r, &s);
         assert_eq!(want, round % 3 != 2, "{curve}: reference verdict");
-        assert_eq!(vk.verify_prehash(&digest, &sig).is_ok(), want, "{curve}: uncached");
-        assert_eq!(prepared.verify_prehash(&digest, &sig).is_ok(), want, "{curve}: prepared");
-        assert_eq!(vk.verify_prehash_cached(&digest, &sig).is_ok(), want, "{curve}: cached");
+        assert_eq!(
+            vk.verify_prehash(&digest, &sig).is_ok(),
+            want,
+            "{curve}: uncached"
+        );
+        assert_eq!(
+            prepared.verify_prehash(&digest, &sig).is_ok(),
+            want,
+            "{curve}: prepared"
+        );
+        assert_eq!(
+            vk.verify_prehash_cached(&digest, &sig).is_ok(),
+            want,
+            "{curve}: cached"
+        );
         // the signature over another digest fails on every path
         let mut other = digest.clone();
         other[1] ^= 0x80;
@@ -474,9 +495,8 @@ fn prepared_keys_verify_the_standard_examples() {
             VerifyingKey::from_le_bytes(curve, &unhex(vector["pubkey_raw_hex"].as_str().unwrap()))
                 .unwrap();
         let data = unhex(vector["data_hex"].as_str().unwrap());
-        let sig =
-            Signature::from_reversed(&unhex(vector["signature_raw_hex"].as_str().unwrap()))
-                .unwrap();
+        let sig = Signature::from_reversed(&unhex(vector["signature_raw_hex"].as_str().unwrap()))
+            .unwrap();
         // CryptoPro CSP's signatures, on every production curve
         vk.prepare().unwrap().verify_message(&data, &sig).unwrap();
         vk.verify_prehash_cached(&vk.hash_alg().digest(&data), &sig)
