@@ -254,7 +254,10 @@ pub fn jwt_verify(data: &[u8]) {
         Ok(token) => {
             let exp = token.claims.exp.expect("an accepted token has exp");
             assert!(exp >= 1_700_000_000 - 60, "an expired token was accepted");
-            assert!(token.claims.iss.is_some(), "a token without iss was accepted");
+            assert!(
+                token.claims.iss.is_some(),
+                "a token without iss was accepted"
+            );
             assert_ne!(token.header.alg, "none");
         }
         Err(e) => message(&e),
