@@ -285,7 +285,7 @@ fn speed_prints_contract_lines() {
     assert_eq!(&fields[..3], &["cryptopro-a", "cms", "1"], "{text}");
     assert!(fields[3].parse::<f64>().is_ok_and(|v| v > 0.0), "{text}");
 
-    // Ops from the contract that are not implemented yet print nothing and succeed.
+    // Batch signing: one line for 1 thread and one for --threads N.
     let out = run(&[
         "speed",
         "--seconds",
@@ -294,9 +294,37 @@ fn speed_prints_contract_lines() {
         "cryptopro-a",
         "--op",
         "batch",
+        "--threads",
+        "2",
     ]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(out.stdout.is_empty());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<Vec<&str>> = text.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    for (line, threads) in lines.iter().zip(["1", "2"]) {
+        assert_eq!(&line[..3], &["cryptopro-a", "batch", threads], "{text}");
+        assert!(line[3].parse::<f64>().is_ok_and(|v| v > 0.0), "{text}");
+    }
+
+    // Verification with the key's cached tables.
+    let out = run(&[
+        "speed",
+        "--seconds",
+        "0.05",
+        "--curve",
+        "tc26-512-c",
+        "--op",
+        "verify-cached",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let fields: Vec<&str> = text.trim_end().split('\t').collect();
+    assert_eq!(
+        &fields[..3],
+        &["tc26-512-c", "verify-cached", "1"],
+        "{text}"
+    );
+    assert!(fields[3].parse::<f64>().is_ok_and(|v| v > 0.0), "{text}");
 }
 
 #[test]
