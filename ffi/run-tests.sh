@@ -115,6 +115,12 @@ if [ "$engine" = 1 ]; then
   printf '%s' "$input" >"$OSSL/jwt-input"
   ossl dgst -md_gost12_256 -sign "$KEY" -out "$OSSL/jwt-sig" "$OSSL/jwt-input"
   printf '%s.%s' "$input" "$(b64u_encode <"$OSSL/jwt-sig")" >"$OSSL/jwt"
+  # The same key as people hold it: encrypted PKCS#8 and a GOST PFX.
+  ossl pkcs8 -topk8 -in "$KEY" -v2 kuznyechik-ctr-acpkm \
+    -passout pass:pin-1234 -out "$OSSL/key-enc.p8"
+  ossl pkcs12 -export -inkey "$KEY" -in "$CERT" -keypbe gost89 \
+    -certpbe gost89 -macalg md_gost12_512 -passout pass:pin-1234 \
+    -out "$OSSL/key.pfx"
 fi
 
 VALGRIND=(valgrind -q --leak-check=full --show-leak-kinds=all
@@ -129,6 +135,8 @@ fi
 openssl_checks() {
   local out=$1 msg="$OSSL/msg"
   ossl dgst -md_gost12_256 -verify "$out/pub.pem" -signature "$out/raw.sig" "$msg"
+  ossl dgst -md_gost12_256 -verify "$out/pub.pem" -signature "$out/raw_p8.sig" "$msg"
+  ossl dgst -md_gost12_256 -verify "$out/pub.pem" -signature "$out/raw_pfx.sig" "$msg"
   ossl dgst -md_gost12_256 -verify "$out/pub.pem" -signature "$out/batch2.sig" "$msg"
   ossl dgst -md_gost12_512 -verify "$out/pub512.pem" -signature "$out/raw512.sig" "$msg"
   local want

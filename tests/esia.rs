@@ -11,98 +11,23 @@ mod common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use common::{crate_path, run};
+use common::{
+    crate_path, engine_available, ok, openssl, openssl_genkey, openssl_self_signed, run, stderr,
+    stdout,
+};
 use gostcms::esia::{JwtError, JwtVerifier};
 use gostcms::keys::Certificate;
 
 const GUIDE_STRING: &str = "TESTAPPLICATIONopenid2021.11.10 12:28:46 +0300bbf0aef5-5237-41bc-8cba-291e29a3ade8https://test.application.ru/auth/api/v1/esia/return";
 
-fn openssl(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Output {
-    Command::new("openssl")
-        .env("OPENSSL_CONF", crate_path("tests/data/ossl.cnf"))
-        .args(args)
-        .output()
-        .expect("run openssl")
-}
-
-fn ok(out: &Output, what: &str) {
-    assert!(
-        out.status.success(),
-        "{what} failed: {}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn engine_available() -> bool {
-    let have = Command::new("openssl")
-        .env("OPENSSL_CONF", crate_path("tests/data/ossl.cnf"))
-        .args(["dgst", "-md_gost12_256", "-r", "/dev/null"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !have {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but openssl with the gost engine is unavailable"
-        );
-        eprintln!("\n*** SKIPPED: openssl with the gost engine is not available ***\n");
-    }
-    have
-}
-
 /// An OpenSSL-made key and self-signed certificate: (key, cert, public key).
 fn openssl_identity(dir: &Path, bits: u32, paramset: &str) -> (PathBuf, PathBuf, PathBuf) {
-    let key = dir.join(format!("key{bits}{paramset}.pem"));
-    let cert = dir.join(format!("cert{bits}{paramset}.pem"));
-    let pubk = dir.join(format!("pub{bits}{paramset}.pem"));
-    let alg = format!("gost2012_{bits}");
-    let opt = format!("paramset:{paramset}");
-    ok(
-        &openssl(&[
-            &"genpkey",
-            &"-algorithm",
-            &alg,
-            &"-pkeyopt",
-            &opt,
-            &"-out",
-            &key,
-        ]),
-        "genpkey",
-    );
-    let md = format!("-md_gost12_{bits}");
-    ok(
-        &openssl(&[
-            &"req",
-            &"-x509",
-            &"-new",
-            &"-key",
-            &key,
-            &"-subj",
-            &"/CN=ESIA test",
-            &"-days",
-            &"30",
-            &md,
-            &"-out",
-            &cert,
-        ]),
-        "req -x509",
-    );
-    ok(
-        &openssl(&[&"pkey", &"-in", &key, &"-pubout", &"-out", &pubk]),
-        "pkey -pubout",
-    );
+    let (key, pubk) = openssl_genkey(dir, &format!("gost2012_{bits}"), paramset);
+    let cert = openssl_self_signed(&key, "/CN=ESIA test");
     (key, cert, pubk)
 }
 

@@ -17,9 +17,10 @@ mod common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-use common::{crate_path, run};
+use common::{
+    crate_path, engine_available, ok, openssl, openssl_genkey, openssl_self_signed, run, stderr,
+};
 use gostcms::keys::container::{Container, Slot};
 use gostcms::keys::pfx::Pfx;
 use gostcms::keys::{self, Certificate, ImportedKey, import};
@@ -41,40 +42,6 @@ fn d_le(key: &ImportedKey) -> String {
 
 fn cert(rel: &str) -> Certificate {
     Certificate::from_pem_or_der(&fs::read(vector(rel)).unwrap()).unwrap()
-}
-
-fn openssl(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Output {
-    Command::new("openssl")
-        .env("OPENSSL_CONF", crate_path("tests/data/ossl.cnf"))
-        .args(args)
-        .output()
-        .expect("run openssl")
-}
-
-fn ok(out: &Output, what: &str) {
-    assert!(
-        out.status.success(),
-        "{what} failed: {}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// True when openssl with the gost engine works; else skip (fail under CI).
-fn engine_available() -> bool {
-    let have = Command::new("openssl")
-        .env("OPENSSL_CONF", crate_path("tests/data/ossl.cnf"))
-        .args(["dgst", "-md_gost12_256", "-r", "/dev/null"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !have {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but openssl with the gost engine is unavailable"
-        );
-        eprintln!("\n*** SKIPPED: openssl with the gost engine is not available ***\n");
-    }
-    have
 }
 
 /// Signs `msg` with the imported key (Streebog of its size, or GOST R
@@ -581,38 +548,11 @@ fn pfx_keys_sign_what_openssl_verifies() {
 // OpenSSL as the producer of encrypted PKCS#8 and PFX
 
 fn openssl_key_and_cert(dir: &Path, alg: &str, paramset: &str) -> (PathBuf, PathBuf) {
-    let key = dir.join(format!("{alg}-{paramset}.key"));
-    let crt = dir.join(format!("{alg}-{paramset}.crt"));
-    let opt = format!("paramset:{paramset}");
-    ok(
-        &openssl(&[
-            &"genpkey",
-            &"-algorithm",
-            &alg,
-            &"-pkeyopt",
-            &opt,
-            &"-out",
-            &key,
-        ]),
-        "genpkey",
-    );
-    ok(
-        &openssl(&[
-            &"req",
-            &"-new",
-            &"-x509",
-            &"-key",
-            &key,
-            &"-subj",
-            &"/CN=gostcms import test",
-            &"-days",
-            &"30",
-            &"-out",
-            &crt,
-        ]),
-        "req -x509",
-    );
-    (key, crt)
+    let (key, _) = openssl_genkey(dir, alg, paramset);
+    (
+        key.clone(),
+        openssl_self_signed(&key, "/CN=gostcms import test"),
+    )
 }
 
 #[test]
@@ -738,10 +678,6 @@ fn openssl_pfx_exports_import() {
 
 // ---------------------------------------------------------------------------
 // The command line
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 #[test]
 fn cli_key_import_from_container_writes_pem_openssl_reads() {

@@ -9,9 +9,8 @@ mod common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-use common::{TestRng, crate_path, run};
+use common::{TestRng, crate_path, engine_available, ok, openssl, openssl_genkey, run};
 use gostcms::keys;
 use gostcms::{CurveId, HashAlg, Signature, SigningKey, VerifyingKey};
 use signature::{Signer, Verifier};
@@ -32,42 +31,6 @@ const PARAMSETS: [(u32, &str, CurveId); 12] = [
     (512, "C", CurveId::Tc26_512C),
 ];
 
-fn openssl(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Output {
-    Command::new("openssl")
-        .env("OPENSSL_CONF", crate_path("tests/data/ossl.cnf"))
-        .args(args)
-        .output()
-        .expect("run openssl")
-}
-
-fn ok(out: &Output, what: &str) {
-    assert!(
-        out.status.success(),
-        "{what} failed: {}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// True when openssl with the gost engine computes Streebog; else skip (or fail under CI).
-fn engine_available() -> bool {
-    let have = Command::new("openssl")
-        .env("OPENSSL_CONF", crate_path("tests/data/ossl.cnf"))
-        .args(["dgst", "-md_gost12_256", "-r", "/dev/null"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !have {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but openssl with the gost engine is unavailable: apt-get install openssl libengine-gost-openssl"
-        );
-        eprintln!(
-            "\n*** SKIPPED: openssl with the gost engine (libengine-gost-openssl) is not available ***\n"
-        );
-    }
-    have
-}
-
 fn md(bits: u32) -> &'static str {
     if bits == 512 {
         "-md_gost12_512"
@@ -76,29 +39,8 @@ fn md(bits: u32) -> &'static str {
     }
 }
 
-/// An openssl-generated key: (dir-relative key path, public key path).
 fn openssl_key(dir: &Path, bits: u32, paramset: &str) -> (PathBuf, PathBuf) {
-    let key = dir.join(format!("key{bits}{paramset}.pem"));
-    let pubk = dir.join(format!("pub{bits}{paramset}.pem"));
-    let alg = format!("gost2012_{bits}");
-    let opt = format!("paramset:{paramset}");
-    ok(
-        &openssl(&[
-            &"genpkey",
-            &"-algorithm",
-            &alg,
-            &"-pkeyopt",
-            &opt,
-            &"-out",
-            &key,
-        ]),
-        "genpkey",
-    );
-    ok(
-        &openssl(&[&"pkey", &"-in", &key, &"-pubout", &"-out", &pubk]),
-        "pkey -pubout",
-    );
-    (key, pubk)
+    openssl_genkey(dir, &format!("gost2012_{bits}"), paramset)
 }
 
 fn ossl_verify(bits: u32, pubk: &Path, sig: &Path, msg: &Path) -> bool {

@@ -283,9 +283,11 @@ enum gostcms_status gostcms_esia_sign_uuid(const struct gostcms_signer *signer, 
 enum gostcms_status gostcms_jwt_verify(const struct gostcms_trust *trust, const char *token, const char *client_id, const char *issuer, int64_t leeway_seconds, int64_t now, struct gostcms_buffer *out_claims);
 
 // Loads a private key: PKCS#8 in PEM, base64 or DER (the four GOST
-// private-key forms OpenSSL, CryptoPro and TC26 write). `password` may be
-// NULL; encrypted keys, CryptoPro containers and PFX are not read yet and
-// give GOSTCMS_ERR_UNSUPPORTED. On success `*out` owns a new handle.
+// private-key forms OpenSSL, CryptoPro and TC26 write), an encrypted
+// PKCS#8 (`ENCRYPTED PRIVATE KEY`) or a PFX / PKCS#12 file, decrypted with
+// `password` (NULL: none). A wrong password gives GOSTCMS_ERR_KEY.
+// CryptoPro container folders are files on disk, not one buffer: import
+// them with `gostcms key import` first. On success `*out` owns a new handle.
 enum gostcms_status gostcms_key_load(const uint8_t *data, size_t len, const char *password, struct gostcms_key **out);
 
 // Generates a key with the OS RNG on a parameter set named as the CLI names

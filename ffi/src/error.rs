@@ -90,6 +90,8 @@ impl From<CoreError> for FfiError {
             CoreError::Encoding { .. } => GOSTCMS_ERR_PARSE,
             CoreError::MissingParameter(_) => GOSTCMS_ERR_MISSING_PARAMETER,
             CoreError::Invalid { .. } => GOSTCMS_ERR_INVALID_ARGUMENT,
+            CoreError::WrongSecret(_) => GOSTCMS_ERR_KEY,
+            CoreError::Integrity(_) => GOSTCMS_ERR_PARSE,
             // Error is non_exhaustive: a new variant is still a failure.
             _ => GOSTCMS_ERR_INVALID_ARGUMENT,
         };

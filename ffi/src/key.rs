@@ -24,9 +24,11 @@ impl Handle for gostcms_key {
 }
 
 /// Loads a private key: PKCS#8 in PEM, base64 or DER (the four GOST
-/// private-key forms OpenSSL, CryptoPro and TC26 write). `password` may be
-/// NULL; encrypted keys, CryptoPro containers and PFX are not read yet and
-/// give GOSTCMS_ERR_UNSUPPORTED. On success `*out` owns a new handle.
+/// private-key forms OpenSSL, CryptoPro and TC26 write), an encrypted
+/// PKCS#8 (`ENCRYPTED PRIVATE KEY`) or a PFX / PKCS#12 file, decrypted with
+/// `password` (NULL: none). A wrong password gives GOSTCMS_ERR_KEY.
+/// CryptoPro container folders are files on disk, not one buffer: import
+/// them with `gostcms key import` first. On success `*out` owns a new handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn gostcms_key_load(
     data: *const u8,
@@ -41,10 +43,9 @@ pub unsafe extern "C" fn gostcms_key_load(
         let bytes = unsafe { input::bytes(data, len, "key data")? };
         // SAFETY: NULL or NUL-terminated (header contract).
         let password = unsafe { input::opt_string(password, "password")? };
-        // TODO(lead): try the CryptoPro container and PFX loaders with
-        // `password` when those issues land; today it is only checked as UTF-8.
-        let _ = password;
-        let key = keys::decode_private_key(bytes)?;
+        // PKCS#8, encrypted PKCS#8 or PFX, told apart by their structure.
+        let secret = password.unwrap_or_default();
+        let key = keys::import::from_bytes(bytes, secret.as_bytes())?.key;
         // SAFETY: checked by clear_out above.
         unsafe { write_out(out, new_handle::<gostcms_key>(key)) };
         Ok(())

@@ -343,6 +343,25 @@ int main(int argc, char **argv) {
     CHECK(workers[i].errors == 0);
   }
 
+  /* ---- the same key from OpenSSL's encrypted PKCS#8 and GOST PFX ---- */
+  const char *wrapped[2][2] = {{"key-enc.p8", "raw_p8.sig"},
+                               {"key.pfx", "raw_pfx.sig"}};
+  for (int i = 0; i < 2; i++) {
+    size_t wlen;
+    unsigned char *w = ossl_file(wrapped[i][0], &wlen);
+    gostcms_key *wk = NULL;
+    EXPECT(gostcms_key_load(w, wlen, "pin-1235", &wk), GOSTCMS_ERR_KEY);
+    CHECK(wk == NULL && strlen(gostcms_last_error()) > 0);
+    EXPECT(gostcms_key_load(w, wlen, NULL, &wk), GOSTCMS_ERR_KEY);
+    OK(gostcms_key_load(w, wlen, "pin-1234", &wk));
+    OK(gostcms_raw_sign(wk, msg, msg_len, 0, &b));
+    write_file(out_dir, wrapped[i][1], b.data, b.len);
+    OK(gostcms_raw_verify(cert, msg, msg_len, b.data, b.len, 0));
+    gostcms_buffer_free(&b);
+    OK(gostcms_key_free(wk));
+    free(w);
+  }
+
   /* ---- a generated 512-bit key round trip ---- */
   gostcms_key *k512 = NULL;
   OK(gostcms_key_generate("tc26-512-a", &k512));

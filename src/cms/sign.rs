@@ -78,6 +78,7 @@ pub struct CmsSigner {
     sid_ski: Option<Vec<u8>>,
     certificates_field: Vec<u8>,
     cades_attribute: Vec<u8>,
+    cert_streebog256: Vec<u8>,
 }
 
 fn der_err(what: &'static str) -> impl Fn(der::Error) -> Error {
@@ -171,6 +172,7 @@ impl CmsSigner {
             sid_ski,
             certificates_field,
             cades_attribute,
+            cert_streebog256: cert_hash,
         })
     }
 
@@ -187,6 +189,12 @@ impl CmsSigner {
     /// The signer's certificate.
     pub fn certificate(&self) -> &Certificate {
         &self.certificate
+    }
+
+    /// Streebog-256 of the certificate's DER, computed once (CAdES
+    /// ESSCertIDv2 and ESIA's client_certificate_hash both use it).
+    pub fn certificate_streebog256(&self) -> &[u8] {
+        &self.cert_streebog256
     }
 
     /// The signing key.

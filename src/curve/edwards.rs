@@ -123,12 +123,7 @@ impl<const N: usize> Curve<N> {
         let ff = f.sub(&p.z, &c);
         let g = f.add(&p.z, &c);
         let h = f.sub(&b, &a);
-        EdPoint {
-            x: f.mul(&e, &ff),
-            y: f.mul(&g, &h),
-            z: f.mul(&ff, &g),
-            t: f.mul(&e, &h),
-        }
+        self.ed_finish(&e, &ff, &g, &h)
     }
 
     /// P + Q, both extended: 10M. Complete. Used to build tables.
@@ -145,11 +140,19 @@ impl<const N: usize> Curve<N> {
         let ff = f.sub(&dd, &c);
         let g = f.add(&dd, &c);
         let h = f.sub(&b, &a);
+        self.ed_finish(&e, &ff, &g, &h)
+    }
+
+    /// The common last step of the extended-coordinate formulas:
+    /// (X, Y, Z, T) = (E·F, G·H, F·G, E·H).
+    #[inline(always)]
+    fn ed_finish(&self, e: &Fe<N>, ff: &Fe<N>, g: &Fe<N>, h: &Fe<N>) -> EdPoint<N> {
+        let f = &self.fp;
         EdPoint {
-            x: f.mul(&e, &ff),
-            y: f.mul(&g, &h),
-            z: f.mul(&ff, &g),
-            t: f.mul(&e, &h),
+            x: f.mul(e, ff),
+            y: f.mul(g, h),
+            z: f.mul(ff, g),
+            t: f.mul(e, h),
         }
     }
 
@@ -157,13 +160,7 @@ impl<const N: usize> Curve<N> {
     #[inline(always)]
     pub(crate) fn ed_double(&self, p: &EdPoint<N>) -> EdPoint<N> {
         let (e, g, ff, h) = self.ed_double_parts(p);
-        let f = &self.fp;
-        EdPoint {
-            x: f.mul(&e, &ff),
-            y: f.mul(&g, &h),
-            z: f.mul(&ff, &g),
-            t: f.mul(&e, &h),
-        }
+        self.ed_finish(&e, &ff, &g, &h)
     }
 
     /// 2P without its T coordinate (left zero): 4S + 3M, for a doubling

@@ -17,7 +17,6 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
 
-use super::cert_hash::client_certificate_hash;
 use super::state::{check_uuid, new_state};
 use super::timestamp::Timestamp;
 use crate::cms::{CmsSigner, SignOptions};
@@ -355,7 +354,7 @@ impl ClientSecretBuilder {
             client_secret,
             state,
             timestamp,
-            client_certificate_hash: client_certificate_hash(signer.certificate()),
+            client_certificate_hash: hex::encode_upper(signer.certificate_streebog256()),
             signed_string: signed,
         })
     }

@@ -197,7 +197,9 @@ impl JwtVerifier {
         for cert in trusted {
             let key = match crate::cms::verify::rsa_public_key(cert) {
                 Ok(Some(rsa)) => TrustedKey::Rsa(rsa),
-                Ok(None) => TrustedKey::Gost(Arc::new(cert.verifying_key()?.prepare()?)),
+                // The global cache: a verifier made per request reuses the
+                // tables of a key seen before instead of rebuilding them.
+                Ok(None) => TrustedKey::Gost(cert.verifying_key()?.prepared_cached()?),
                 Err(e) => return Err(Error::invalid("trusted certificate", e)),
             };
             keys.push((key, cert.subject()));
@@ -323,6 +325,7 @@ impl JwtVerifier {
             });
         }
         let mut reversed_hint = false;
+        let mut gost_digest: Option<Vec<u8>> = None;
         for (key, subject) in fitting {
             match key {
                 TrustedKey::Rsa(rsa) => {
@@ -337,7 +340,8 @@ impl JwtVerifier {
                 }
                 TrustedKey::Gost(prepared) => {
                     let vk = prepared.verifying_key();
-                    let digest = vk.hash_alg().digest(input);
+                    // Every fitting GOST key has the alg's size, hence one hash.
+                    let digest = gost_digest.get_or_insert_with(|| vk.hash_alg().digest(input));
                     let want = vk.curve().key_size().signature_len();
                     if signature.len() != want {
                         return Err(JwtError::BadSignature(format!(
@@ -349,11 +353,11 @@ impl JwtVerifier {
                     let Ok(sig) = Signature::from_slice(signature) else {
                         continue;
                     };
-                    if prepared.verify_prehash(&digest, &sig).is_ok() {
+                    if prepared.verify_prehash(digest, &sig).is_ok() {
                         return Ok(subject.clone());
                     }
                     if Signature::from_reversed(signature)
-                        .is_ok_and(|r| prepared.verify_prehash(&digest, &r).is_ok())
+                        .is_ok_and(|r| prepared.verify_prehash(digest, &r).is_ok())
                     {
                         reversed_hint = true;
                     }

@@ -653,6 +653,14 @@ mod tests {
 mod probe {
     use super::*;
 
+    /// `ROUNDS` from the environment, 100 000 by default.
+    fn rounds() -> usize {
+        std::env::var("ROUNDS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(100_000)
+    }
+
     fn run<const N: usize>(hex: &str, rounds: usize) {
         let f = MontField::<N>::new(limbs::from_hex(hex));
         let mut x = f.to_mont(&[0x1234_5678_9abc_def1; N]);
@@ -669,10 +677,7 @@ mod probe {
     fn mul_sqr_p256a_1m() {
         run::<4>(
             "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFD97",
-            std::env::var("ROUNDS")
-                .ok()
-                .and_then(|r| r.parse().ok())
-                .unwrap_or(100_000),
+            rounds(),
         );
     }
 
@@ -681,10 +686,7 @@ mod probe {
     fn mul_sqr_p256c_1m() {
         run::<4>(
             "9B9F605F5A858107AB1EC85E6B41C8AACF846E86789051D37998F7B9022D759B",
-            std::env::var("ROUNDS")
-                .ok()
-                .and_then(|r| r.parse().ok())
-                .unwrap_or(100_000),
+            rounds(),
         );
     }
 
@@ -693,10 +695,7 @@ mod probe {
     fn mul_sqr_p512a_1m() {
         run::<8>(
             "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFDC7",
-            std::env::var("ROUNDS")
-                .ok()
-                .and_then(|r| r.parse().ok())
-                .unwrap_or(100_000),
+            rounds(),
         );
     }
 }

@@ -32,8 +32,6 @@
 //! S-box above; no public sample of one exists, so that branch is tested
 //! only through its parts (the GOST R 34.11-94 and CryptoPro-A KATs).
 
-use std::fs;
-use std::io::Read;
 use std::path::Path;
 
 use der::asn1::ObjectIdentifier as Oid;
@@ -154,20 +152,7 @@ impl core::fmt::Debug for Container {
 }
 
 fn read_file(dir: &Path, file: &str) -> Result<Zeroizing<Vec<u8>>> {
-    let path = dir.join(file);
-    let f = fs::File::open(&path)
-        .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
-    let mut buf = Zeroizing::new(Vec::new());
-    f.take(MAX_FILE_LEN + 1)
-        .read_to_end(&mut buf)
-        .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
-    if buf.len() as u64 > MAX_FILE_LEN {
-        return Err(Error::encoding(
-            "CryptoPro container",
-            format!("{} is larger than {MAX_FILE_LEN} bytes", path.display()),
-        ));
-    }
-    Ok(buf)
+    super::import::read_bounded(&dir.join(file), "CryptoPro container", MAX_FILE_LEN)
 }
 
 impl Container {
@@ -588,6 +573,7 @@ mod tests {
     //! from this crate's own primitives and reads it back. It proves the
     //! plumbing (parsing, slot handling, checks), not interoperability.
     use super::*;
+    use std::fs;
 
     fn seq(parts: &[&[u8]]) -> Vec<u8> {
         d::tlv(tag::SEQUENCE, &parts.concat())

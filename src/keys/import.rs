@@ -194,17 +194,27 @@ fn kind_of_der(der: &[u8], format: &pem::Format) -> SourceKind {
 }
 
 fn read_file(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
+    read_bounded(path, "key file", MAX_FILE_LEN)
+}
+
+/// Reads a key file of at most `max` bytes into a wiped buffer; a larger
+/// file is an error rather than an unbounded allocation.
+pub(crate) fn read_bounded(
+    path: &Path,
+    what: &'static str,
+    max: u64,
+) -> Result<Zeroizing<Vec<u8>>> {
     use std::io::Read;
     let f = std::fs::File::open(path)
         .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
     let mut buf = Zeroizing::new(Vec::new());
-    f.take(MAX_FILE_LEN + 1)
+    f.take(max + 1)
         .read_to_end(&mut buf)
         .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
-    if buf.len() as u64 > MAX_FILE_LEN {
+    if buf.len() as u64 > max {
         return Err(Error::encoding(
-            "key file",
-            format!("{} is larger than {MAX_FILE_LEN} bytes", path.display()),
+            what,
+            format!("{} is larger than {max} bytes", path.display()),
         ));
     }
     Ok(buf)
