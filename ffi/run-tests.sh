@@ -21,6 +21,8 @@ cd "$(dirname "$0")"
 FFI=$PWD
 ROOT=$(cd .. && pwd)
 CNF="$ROOT/tests/data/ossl.cnf"
+CONTAINER="$ROOT/vectors/cryptopro/ilimurzin-esia/otvconba.000"
+CONTAINER_CERT="$ROOT/vectors/cryptopro/ilimurzin-esia/otvconba.cer"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gostcms-ffi.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
@@ -115,6 +117,8 @@ if [ "$engine" = 1 ]; then
   printf '%s' "$input" >"$OSSL/jwt-input"
   ossl dgst -md_gost12_256 -sign "$KEY" -out "$OSSL/jwt-sig" "$OSSL/jwt-input"
   printf '%s.%s' "$input" "$(b64u_encode <"$OSSL/jwt-sig")" >"$OSSL/jwt"
+  # A real CryptoPro container (vectors/cryptopro/README.md) and its certificate.
+  ossl x509 -in "$CONTAINER_CERT" -pubkey -noout >"$OSSL/container-pub.pem"
   # The same key as people hold it: encrypted PKCS#8 and a GOST PFX.
   ossl pkcs8 -topk8 -in "$KEY" -v2 kuznyechik-ctr-acpkm \
     -passout pass:pin-1234 -out "$OSSL/key-enc.p8"
@@ -137,6 +141,7 @@ openssl_checks() {
   ossl dgst -md_gost12_256 -verify "$out/pub.pem" -signature "$out/raw.sig" "$msg"
   ossl dgst -md_gost12_256 -verify "$out/pub.pem" -signature "$out/raw_p8.sig" "$msg"
   ossl dgst -md_gost12_256 -verify "$out/pub.pem" -signature "$out/raw_pfx.sig" "$msg"
+  ossl dgst -md_gost12_256 -verify "$OSSL/container-pub.pem" -signature "$out/raw_container.sig" "$msg"
   ossl dgst -md_gost12_256 -verify "$out/pub.pem" -signature "$out/batch2.sig" "$msg"
   ossl dgst -md_gost12_512 -verify "$out/pub512.pem" -signature "$out/raw512.sig" "$msg"
   local want
@@ -168,7 +173,8 @@ if [ "$engine" = 1 ]; then
   for link in shared static; do
     step "test_api ($link) under valgrind; OpenSSL checks its outputs"
     mkdir -p "$WORK/out-$link"
-    "${VALGRIND[@]}" "$WORK/test_api-$link" "$KEY" "$CERT" "$ROOTCERT" "$OSSL" "$WORK/out-$link"
+    "${VALGRIND[@]}" "$WORK/test_api-$link" "$KEY" "$CERT" "$ROOTCERT" "$OSSL" "$WORK/out-$link" \
+      "$CONTAINER"
     openssl_checks "$WORK/out-$link"
   done
 fi

@@ -42,7 +42,7 @@ code=$?
 set -e
 grep -E 'ERROR SUMMARY' "$log.leaky" | sed 's/^==[0-9]*== //'
 missing=0
-for f in leaky_branch leaky_table_index double_mul_vartime; do
+for f in leaky_branch leaky_table_index verify_combination; do
   if grep -q "$f" "$log.leaky"; then echo "caught: $f"; else echo "NOT caught: $f" >&2; missing=1; fi
 done
 if [ "$code" -ne 99 ] || [ "$missing" -ne 0 ]; then

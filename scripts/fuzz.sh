@@ -48,6 +48,7 @@ seeds() {
     raw_verify) ;;
     jwt_verify) ;;
     pfx) find vectors/pfx vectors/cryptopro -name "*.pfx" ;;
+    container) ;;
   esac
   for d in "vectors/fuzz/seeds/$1" "vectors/fuzz/regressions/$1"; do
     [ -d "$d" ] && find "$d" -type f ! -name README.md

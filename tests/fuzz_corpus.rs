@@ -120,6 +120,19 @@ fn generated_seeds_are_valid() {
         key.verify_message(msg, &sig)
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     }
+    // The container seeds (the three sample containers, packed by hand in
+    // the target's layout) decrypt with the PIN their last byte picks.
+    let mut containers = Vec::new();
+    files_under(&seeds.join("container"), &mut containers);
+    assert_eq!(containers.len(), 3);
+    for path in &containers {
+        let data = std::fs::read(path).unwrap();
+        let (files, pin) = targets::container_files(&data);
+        assert_eq!(files.len(), 6, "{}", path.display());
+        gostcms::keys::container::Container::from_files(&files)
+            .and_then(|c| c.decrypt(pin))
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
 }
 
 fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {

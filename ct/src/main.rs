@@ -171,6 +171,22 @@ fn check_curve(total: &mut u32, curve: CurveId) {
         },
     );
 
+    step(
+        total,
+        &format!("{curve}: batch sign x3 (shared inversion)"),
+        || {
+            let msgs: [&[u8]; 3] = [b"one", b"", &[7u8; 100]];
+            let sigs = key.sign_batch(&msgs).expect("batch signs");
+            for (msg, sig) in msgs.iter().zip(sigs) {
+                let mut bytes = sig.as_bytes().to_vec();
+                public(&mut bytes);
+                let sig = Signature::from_slice(&bytes).expect("signature length");
+                vk.verify_message(msg, &sig)
+                    .expect("batch signature verifies");
+            }
+        },
+    );
+
     // Loading keys: the scalar bytes are secret from the start.
     let scalar = key.to_scalar_le().to_vec();
     step(total, &format!("{curve}: from_scalar_le + sign"), || {

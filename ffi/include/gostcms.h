@@ -123,6 +123,9 @@ typedef enum gostcms_status {
   GOSTCMS_ERR_RNG = 10,
   // A bug: the library panicked; the call had no effect on its outputs.
   GOSTCMS_ERR_PANIC = 11,
+  // A file could not be read (a container folder or one of its files
+  // missing, unreadable or too large).
+  GOSTCMS_ERR_IO = 12,
 } gostcms_status;
 
 // A parsed certificate. Immutable, shareable between threads.
@@ -286,9 +289,16 @@ enum gostcms_status gostcms_jwt_verify(const struct gostcms_trust *trust, const 
 // private-key forms OpenSSL, CryptoPro and TC26 write), an encrypted
 // PKCS#8 (`ENCRYPTED PRIVATE KEY`) or a PFX / PKCS#12 file, decrypted with
 // `password` (NULL: none). A wrong password gives GOSTCMS_ERR_KEY.
-// CryptoPro container folders are files on disk, not one buffer: import
-// them with `gostcms key import` first. On success `*out` owns a new handle.
+// CryptoPro container folders: gostcms_key_load_container. On success
+// `*out` owns a new handle.
 enum gostcms_status gostcms_key_load(const uint8_t *data, size_t len, const char *password, struct gostcms_key **out);
+
+// Loads the key of a CryptoPro CSP container folder (`xxxxxxxx.000`, with
+// `header.key`, `masks.key`, `primary.key`...), decrypted with `pin`
+// (NULL: none). A wrong or missing PIN gives GOSTCMS_ERR_KEY; a missing or
+// damaged file, GOSTCMS_ERR_IO or GOSTCMS_ERR_PARSE. On success `*out`
+// owns a new handle.
+enum gostcms_status gostcms_key_load_container(const char *dir, const char *pin, struct gostcms_key **out);
 
 // Generates a key with the OS RNG on a parameter set named as the CLI names
 // them ("tc26-256-a", "cryptopro-a", "tc26-512-a"...) or by OID.

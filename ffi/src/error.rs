@@ -42,6 +42,9 @@ pub enum gostcms_status {
     GOSTCMS_ERR_RNG = 10,
     /// A bug: the library panicked; the call had no effect on its outputs.
     GOSTCMS_ERR_PANIC = 11,
+    /// A file could not be read (a container folder or one of its files
+    /// missing, unreadable or too large).
+    GOSTCMS_ERR_IO = 12,
 }
 
 use gostcms_status::*;
@@ -92,6 +95,7 @@ impl From<CoreError> for FfiError {
             CoreError::Invalid { .. } => GOSTCMS_ERR_INVALID_ARGUMENT,
             CoreError::WrongSecret(_) => GOSTCMS_ERR_KEY,
             CoreError::Integrity(_) => GOSTCMS_ERR_PARSE,
+            CoreError::Io(_) => GOSTCMS_ERR_IO,
             // Error is non_exhaustive: a new variant is still a failure.
             _ => GOSTCMS_ERR_INVALID_ARGUMENT,
         };
@@ -145,6 +149,7 @@ pub extern "C" fn gostcms_status_name(status: i32) -> *const c_char {
         9 => b"GOSTCMS_ERR_MISSING_PARAMETER\0",
         10 => b"GOSTCMS_ERR_RNG\0",
         11 => b"GOSTCMS_ERR_PANIC\0",
+        12 => b"GOSTCMS_ERR_IO\0",
         _ => b"unknown gostcms_status\0",
     };
     name.as_ptr().cast()

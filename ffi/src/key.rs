@@ -27,8 +27,8 @@ impl Handle for gostcms_key {
 /// private-key forms OpenSSL, CryptoPro and TC26 write), an encrypted
 /// PKCS#8 (`ENCRYPTED PRIVATE KEY`) or a PFX / PKCS#12 file, decrypted with
 /// `password` (NULL: none). A wrong password gives GOSTCMS_ERR_KEY.
-/// CryptoPro container folders are files on disk, not one buffer: import
-/// them with `gostcms key import` first. On success `*out` owns a new handle.
+/// CryptoPro container folders: gostcms_key_load_container. On success
+/// `*out` owns a new handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn gostcms_key_load(
     data: *const u8,
@@ -46,6 +46,32 @@ pub unsafe extern "C" fn gostcms_key_load(
         // PKCS#8, encrypted PKCS#8 or PFX, told apart by their structure.
         let secret = password.unwrap_or_default();
         let key = keys::import::from_bytes(bytes, secret.as_bytes())?.key;
+        // SAFETY: checked by clear_out above.
+        unsafe { write_out(out, new_handle::<gostcms_key>(key)) };
+        Ok(())
+    })
+}
+
+/// Loads the key of a CryptoPro CSP container folder (`xxxxxxxx.000`, with
+/// `header.key`, `masks.key`, `primary.key`...), decrypted with `pin`
+/// (NULL: none). A wrong or missing PIN gives GOSTCMS_ERR_KEY; a missing or
+/// damaged file, GOSTCMS_ERR_IO or GOSTCMS_ERR_PARSE. On success `*out`
+/// owns a new handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gostcms_key_load_container(
+    dir: *const c_char,
+    pin: *const c_char,
+    out: *mut *mut gostcms_key,
+) -> gostcms_status {
+    boundary(|| {
+        // SAFETY: `out` is NULL or writable (header contract).
+        unsafe { clear_out(out, "out")? };
+        // SAFETY: NULL or NUL-terminated (header contract).
+        let dir = unsafe { input::string(dir, "dir")? };
+        // SAFETY: NULL or NUL-terminated (header contract).
+        let pin = unsafe { input::opt_string(pin, "pin")? };
+        let container = keys::container::Container::open(dir.as_ref())?;
+        let key = container.decrypt(pin.unwrap_or_default().as_bytes())?.key;
         // SAFETY: checked by clear_out above.
         unsafe { write_out(out, new_handle::<gostcms_key>(key)) };
         Ok(())

@@ -56,8 +56,9 @@ static void *sign_many(void *arg) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 6) {
-    fprintf(stderr, "usage: %s KEY CERT ROOT OSSL_DIR OUT_DIR\n", argv[0]);
+  if (argc != 7) {
+    fprintf(stderr, "usage: %s KEY CERT ROOT OSSL_DIR OUT_DIR CONTAINER_DIR\n",
+            argv[0]);
     return 2;
   }
   ossl_dir = argv[4];
@@ -361,6 +362,21 @@ int main(int argc, char **argv) {
     OK(gostcms_key_free(wk));
     free(w);
   }
+
+  /* ---- a real CryptoPro CSP container folder (PIN 1xqoyc4e) ---- */
+  gostcms_key *ck = NULL;
+  EXPECT(gostcms_key_load_container(argv[6], "1xqoyc4f", &ck), GOSTCMS_ERR_KEY);
+  CHECK(ck == NULL && strstr(gostcms_last_error(), "wrong PIN") != NULL);
+  EXPECT(gostcms_key_load_container(argv[6], NULL, &ck), GOSTCMS_ERR_KEY);
+  EXPECT(gostcms_key_load_container("/nonexistent/none.000", "1", &ck),
+         GOSTCMS_ERR_IO);
+  EXPECT(gostcms_key_load_container(argv[6], "1xqoyc4e", NULL),
+         GOSTCMS_ERR_NULL_ARGUMENT);
+  OK(gostcms_key_load_container(argv[6], "1xqoyc4e", &ck));
+  OK(gostcms_raw_sign(ck, msg, msg_len, 0, &b));
+  write_file(out_dir, "raw_container.sig", b.data, b.len);
+  gostcms_buffer_free(&b);
+  OK(gostcms_key_free(ck));
 
   /* ---- a generated 512-bit key round trip ---- */
   gostcms_key *k512 = NULL;

@@ -40,6 +40,13 @@ int main(int argc, char **argv) {
   CHECK(k == NULL);
   EXPECT(gostcms_key_load(key_pem, key_len, NULL, NULL),
          GOSTCMS_ERR_NULL_ARGUMENT);
+  EXPECT(gostcms_key_load_container(NULL, "1", &k), GOSTCMS_ERR_NULL_ARGUMENT);
+  CHECK(k == NULL);
+  /* not container folders: a file, an empty path, a folder of other files */
+  EXPECT(gostcms_key_load_container(argv[1], "1", &k), GOSTCMS_ERR_IO);
+  EXPECT(gostcms_key_load_container("", NULL, &k), GOSTCMS_ERR_IO);
+  EXPECT(gostcms_key_load_container("/", NULL, &k), GOSTCMS_ERR_IO);
+  CHECK(k == NULL && strstr(gostcms_last_error(), "header.key") != NULL);
   EXPECT(gostcms_cert_load(NULL, 1, &c), GOSTCMS_ERR_NULL_ARGUMENT);
   gostcms_signer *no_signer = (gostcms_signer *)0x1;
   EXPECT(gostcms_signer_new(NULL, cert, &no_signer), GOSTCMS_ERR_NULL_ARGUMENT);
@@ -150,6 +157,10 @@ int main(int argc, char **argv) {
   EXPECT(gostcms_esia_sign_uuid(signer, bad_utf8, 0, 0, &b),
          GOSTCMS_ERR_INVALID_ARGUMENT);
   EXPECT(gostcms_key_load(key_pem, key_len, bad_utf8, &k),
+         GOSTCMS_ERR_INVALID_ARGUMENT);
+  EXPECT(gostcms_key_load_container(bad_utf8, NULL, &k),
+         GOSTCMS_ERR_INVALID_ARGUMENT);
+  EXPECT(gostcms_key_load_container("/", bad_utf8, &k),
          GOSTCMS_ERR_INVALID_ARGUMENT);
   EXPECT(gostcms_key_generate(bad_utf8, &k), GOSTCMS_ERR_INVALID_ARGUMENT);
   EXPECT(gostcms_key_generate("no-such-curve", &k), GOSTCMS_ERR_UNSUPPORTED);

@@ -38,6 +38,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("raw_verify", raw_verify),
     ("jwt_verify", jwt_verify),
     ("pfx", pfx),
+    ("container", container),
 ];
 
 /// The detached content the `cms_detached` seeds sign: the ESIA guide's
@@ -270,4 +271,55 @@ pub fn pfx(data: &[u8]) {
     if let Err(e) = keys::pfx::Pfx::parse(data) {
         message(&e);
     }
+}
+
+/// The PINs of the sample containers whose files seed `container`.
+const CONTAINER_PINS: [&[u8]; 3] = [b"1xqoyc4e", b"123456", b""];
+
+/// A CryptoPro container from memory ([`keys::container::Container::from_files`]).
+/// The input holds the six files in `FILE_NAMES` order, each as a 2-byte
+/// big-endian length and its bytes; length 0xFFFF marks a missing file and
+/// a short input leaves the rest missing. A byte after the files picks one
+/// of the sample PINs (one KDF per input keeps the target fast); when the
+/// MACs pass (the seeds and their mutations) decryption runs with it, and
+/// an accepted key must match the container's certificate, which `decrypt`
+/// checks itself.
+pub fn container(data: &[u8]) {
+    use keys::container::Container;
+    let (files, pin) = container_files(data);
+    match Container::from_files(&files) {
+        Ok(c) => {
+            assert!(!c.name().is_empty());
+            let _ = c.curve();
+            if let Some(Err(e)) = c.certificate() {
+                message(&e);
+            }
+            match c.decrypt(pin) {
+                Ok(key) => assert_eq!(key.key.curve(), c.curve()),
+                Err(e) => message(&e),
+            }
+        }
+        Err(e) => message(&e),
+    }
+}
+
+/// Splits a `container` input into its files and the PIN it picks.
+pub fn container_files(data: &[u8]) -> (Vec<(&'static str, &[u8])>, &'static [u8]) {
+    let mut files = Vec::new();
+    let mut rest = data;
+    for name in keys::container::FILE_NAMES {
+        let Some((len, tail)) = rest.split_first_chunk::<2>() else {
+            break;
+        };
+        let len = u16::from_be_bytes(*len);
+        if len == u16::MAX {
+            rest = tail;
+            continue;
+        }
+        let (bytes, tail) = tail.split_at(usize::from(len).min(tail.len()));
+        files.push((name, bytes));
+        rest = tail;
+    }
+    let pin = CONTAINER_PINS[usize::from(rest.first().copied().unwrap_or(0)) % 3];
+    (files, pin)
 }

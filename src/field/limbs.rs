@@ -49,9 +49,19 @@ pub(crate) fn add<const N: usize>(a: &[u64; N], b: &[u64; N]) -> ([u64; N], u64)
     (out, carry)
 }
 
+/// Hides a mask from the optimiser. Without it LLVM may prove a mask is
+/// 0 or all ones and turn `(a & m) | (b & !m)` back into a branch on it:
+/// the valgrind constant-time check (`ct/`) caught exactly that in the
+/// modular addition once the carry chains got simpler.
+#[inline(always)]
+pub(crate) fn opaque(mask: u64) -> u64 {
+    core::hint::black_box(mask)
+}
+
 /// Returns `a` where `mask` is all ones and `b` where it is zero.
 #[inline(always)]
 pub(crate) fn select<const N: usize>(mask: u64, a: &[u64; N], b: &[u64; N]) -> [u64; N] {
+    let mask = opaque(mask);
     let mut out = [0u64; N];
     for i in 0..N {
         out[i] = (a[i] & mask) | (b[i] & !mask);

@@ -173,7 +173,7 @@ impl<const N: usize> MontField<N> {
     #[inline(always)]
     pub(crate) fn sub(&self, a: &Fe<N>, b: &Fe<N>) -> Fe<N> {
         let (diff, borrow) = limbs::sub(&a.0, &b.0);
-        let mask = borrow.wrapping_neg();
+        let mask = limbs::opaque(borrow.wrapping_neg());
         let mut out = [0u64; N];
         let mut carry = 0;
         for i in 0..N {

@@ -155,6 +155,17 @@ fn read_file(dir: &Path, file: &str) -> Result<Zeroizing<Vec<u8>>> {
     super::import::read_bounded(&dir.join(file), "CryptoPro container", MAX_FILE_LEN)
 }
 
+/// The file names a container folder may hold, in the order
+/// [`Container::from_files`] documents.
+pub const FILE_NAMES: [&str; 6] = [
+    "header.key",
+    "name.key",
+    "primary.key",
+    "masks.key",
+    "primary2.key",
+    "masks2.key",
+];
+
 impl Container {
     /// Reads a container folder. Fails on a missing or malformed
     /// `header.key`, an unsupported container version or key algorithm, or
@@ -167,19 +178,48 @@ impl Container {
                 dir.display()
             )));
         }
-        let header_bytes = read_file(dir, "header.key")?;
+        let folder = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().trim_end_matches(".000").to_owned());
+        Self::load(&|file| read_file(dir, file), folder)
+    }
+
+    /// A container from its files already in memory (a database column, an
+    /// archive, a fuzzer): `(file name, contents)` pairs, names as in
+    /// [`FILE_NAMES`]; files not listed are missing. Same checks and errors
+    /// as [`Container::open`].
+    pub fn from_files(files: &[(&str, &[u8])]) -> Result<Container> {
+        let read = |file: &str| -> Result<Zeroizing<Vec<u8>>> {
+            let (_, bytes) = files
+                .iter()
+                .find(|(name, _)| *name == file)
+                .ok_or_else(|| Error::Io(format!("the container has no {file}")))?;
+            if bytes.len() as u64 > MAX_FILE_LEN {
+                return Err(Error::encoding(
+                    "CryptoPro container",
+                    format!("{file} is larger than {MAX_FILE_LEN} bytes"),
+                ));
+            }
+            Ok(Zeroizing::new(bytes.to_vec()))
+        };
+        Self::load(&read, None)
+    }
+
+    /// The shared reader: `read` fetches one file by name.
+    fn load(
+        read: &dyn Fn(&str) -> Result<Zeroizing<Vec<u8>>>,
+        folder: Option<String>,
+    ) -> Result<Container> {
+        let header_bytes = read(HEADER)?;
         let header = parse_header(&header_bytes)?;
-        let name = read_file(dir, "name.key")
+        let name = read("name.key")
             .ok()
             .and_then(|b| parse_name(&b))
             .or_else(|| header.name.clone())
-            .or_else(|| {
-                dir.file_name()
-                    .map(|n| n.to_string_lossy().trim_end_matches(".000").to_owned())
-            })
+            .or(folder)
             .unwrap_or_else(|| "(unnamed)".into());
-        let primary = read_slot(dir, Slot::Primary, &header);
-        let reserve = read_slot(dir, Slot::Reserve, &header);
+        let primary = read_slot(read, Slot::Primary, &header);
+        let reserve = read_slot(read, Slot::Reserve, &header);
         if let (Err(e), Err(_)) = (&primary, &reserve) {
             return Err(e.clone());
         }
@@ -328,10 +368,14 @@ fn parse_name(der: &[u8]) -> Option<String> {
 }
 
 /// Reads `masks*.key` and `primary*.key` of one slot and checks the mask MAC.
-fn read_slot(dir: &Path, slot: Slot, header: &Header) -> Result<SlotData> {
+fn read_slot(
+    read: &dyn Fn(&str) -> Result<Zeroizing<Vec<u8>>>,
+    slot: Slot,
+    header: &Header,
+) -> Result<SlotData> {
     let (primary_file, masks_file) = slot.files();
     let n = header.algorithm.curve.key_size().coordinate_len();
-    let masks = read_file(dir, masks_file)?;
+    let masks = read(masks_file)?;
     let seq = d::expect_only(&masks, tag::SEQUENCE, "masks.key")?;
     let (mask, rest) = d::expect(seq.content, tag::OCTET_STRING, "masks.key mask")?;
     let (salt, rest) = d::expect(rest, tag::OCTET_STRING, "masks.key salt")?;
@@ -367,7 +411,7 @@ fn read_slot(dir: &Path, slot: Slot, header: &Header) -> Result<SlotData> {
         )));
     }
 
-    let primary = read_file(dir, primary_file)?;
+    let primary = read(primary_file)?;
     let seq = d::expect_only(&primary, tag::SEQUENCE, "primary.key")?;
     let (key, _further) = d::expect(seq.content, tag::OCTET_STRING, "primary.key")?;
     if key.content.len() != n {
@@ -654,6 +698,46 @@ mod tests {
         }
         // Only the primary copy exists.
         assert!(c.decrypt_slot(b"1234", Slot::Reserve).is_err());
+    }
+
+    #[test]
+    fn from_files_reads_what_open_reads() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("vectors/cryptopro/ilimurzin-esia/otvconba.000");
+        let owned: Vec<(&str, Vec<u8>)> = FILE_NAMES
+            .iter()
+            .filter_map(|&f| fs::read(dir.join(f)).ok().map(|b| (f, b)))
+            .collect();
+        let files: Vec<(&str, &[u8])> = owned.iter().map(|(f, b)| (*f, b.as_slice())).collect();
+        let from_disk = Container::open(&dir).unwrap();
+        let in_memory = Container::from_files(&files).unwrap();
+        assert_eq!(in_memory.name(), from_disk.name());
+        assert_eq!(in_memory.curve(), from_disk.curve());
+        let a = from_disk.decrypt(b"1xqoyc4e").unwrap();
+        let b = in_memory.decrypt(b"1xqoyc4e").unwrap();
+        assert_eq!(
+            a.key.to_scalar_le().as_slice(),
+            b.key.to_scalar_le().as_slice()
+        );
+
+        // Without header.key: a typed error naming the file.
+        let rest: Vec<(&str, &[u8])> = files[1..].to_vec();
+        match Container::from_files(&rest) {
+            Err(Error::Io(msg)) => assert_eq!(msg, "the container has no header.key"),
+            other => panic!("{other:?}"),
+        }
+        // Without the primary copy the reserve one is used.
+        let reserve_only: Vec<(&str, &[u8])> = files
+            .iter()
+            .filter(|(f, _)| *f != "primary.key")
+            .copied()
+            .collect();
+        let c = Container::from_files(&reserve_only).unwrap();
+        let k = c.decrypt(b"1xqoyc4e").unwrap();
+        assert_eq!(
+            k.key.to_scalar_le().as_slice(),
+            a.key.to_scalar_le().as_slice()
+        );
     }
 
     #[test]
