@@ -19,13 +19,18 @@ pub const GOSTCMS_RAW_REVERSED: u32 = 1;
 /// Most messages one batch call signs.
 pub const GOSTCMS_MAX_BATCH: usize = 1 << 20;
 
-fn sign_one(key: &SigningKey, msg: &[u8], flags: u32) -> FfiResult<Vec<u8>> {
-    let sig = key.sign_prehash(&key.hash_alg().digest(msg))?;
-    Ok(if flags & GOSTCMS_RAW_REVERSED != 0 {
+/// s || r big-endian, or its full byte reversal with GOSTCMS_RAW_REVERSED.
+fn encode(sig: &Signature, flags: u32) -> Vec<u8> {
+    if flags & GOSTCMS_RAW_REVERSED != 0 {
         sig.to_reversed()
     } else {
         sig.as_bytes().to_vec()
-    })
+    }
+}
+
+fn sign_one(key: &SigningKey, msg: &[u8], flags: u32) -> FfiResult<Vec<u8>> {
+    let sig = key.sign_prehash(&key.hash_alg().digest(msg))?;
+    Ok(encode(&sig, flags))
 }
 
 fn verify_one(key: &VerifyingKey, msg: &[u8], sig: &[u8], flags: u32) -> FfiResult<()> {
@@ -102,14 +107,10 @@ pub unsafe extern "C" fn gostcms_raw_sign_batch(
         }
         // One shared inversion per chunk of signatures (the core's batch signer).
         let signatures = key.sign_batch(&messages)?;
-        let mut all = Vec::with_capacity(count * key.curve().key_size().signature_len());
-        for sig in &signatures {
-            if flags & GOSTCMS_RAW_REVERSED != 0 {
-                all.extend_from_slice(&sig.to_reversed());
-            } else {
-                all.extend_from_slice(sig.as_bytes());
-            }
-        }
+        let all: Vec<u8> = signatures
+            .iter()
+            .flat_map(|sig| encode(sig, flags))
+            .collect();
         // SAFETY: checked by clear_buffer.
         unsafe { write_buffer(out, all) };
         Ok(())
