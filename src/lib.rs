@@ -31,4 +31,4 @@ pub mod sign;
 pub use curve::{CurveId, KeySize};
 pub use error::{Error, Result};
 pub use hash::HashAlg;
-pub use sign::{PreparedVerifyingKey, Signature, SigningKey, VerifyingKey};
+pub use sign::{PreparedVerifyingKey, Signature, SigningKey, VerifyingKey, VkoHash};

@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use gostcms::cms::{AttributeMode, CmsSigner, SignOptions};
 use gostcms::keys;
-use gostcms::{CurveId, Signature, SigningKey, VerifyingKey};
+use gostcms::{CurveId, Signature, SigningKey, VerifyingKey, VkoHash};
 use signature::Signer;
 
 unsafe extern "C" {
@@ -184,6 +184,18 @@ fn check_curve(total: &mut u32, curve: CurveId) {
                 vk.verify_message(msg, &sig)
                     .expect("batch signature verifies");
             }
+        },
+    );
+
+    step(
+        total,
+        &format!("{curve}: VKO key agreement (secret d times a peer point)"),
+        || {
+            let peer = public_key(&SigningKey::generate(curve).expect("peer keygen"));
+            let kek = key
+                .vko(&peer, &[0x5a; 16], VkoHash::Streebog256)
+                .expect("agreement");
+            assert_eq!(kek.len(), 32);
         },
     );
 

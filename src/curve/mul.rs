@@ -8,6 +8,11 @@
 //!   constant-time conditional negation, and added with complete formulas;
 //!   a zero digit adds anyway and the result is discarded by a select. The
 //!   sequence of instructions and memory addresses is the same for every k.
+//! * [`Curve::mul_ct`]: k*P for secret k and a public point P (key
+//!   agreement). Signed radix-16 digits, most significant first: four
+//!   doublings, then the digit's multiple of P from a table of 1..8 P read
+//!   by a full constant-time scan (the identity for a zero digit),
+//!   conditionally negated, added with complete formulas.
 //! * [`Curve::mul_vartime`], [`Curve::mul_base_vartime`]: for public scalars
 //!   (verification, public-key checks): same digits, table entries read by
 //!   index, zero digits skipped.
@@ -101,6 +106,25 @@ impl<const N: usize> CtEntry for EdAffine<N> {
     }
 }
 
+impl<const N: usize> CtEntry for ProjectivePoint<N> {
+    #[inline(always)]
+    fn or_masked(&mut self, other: &Self, mask: u64) {
+        or_fe(&mut self.x, &other.x, mask);
+        or_fe(&mut self.y, &other.y, mask);
+        or_fe(&mut self.z, &other.z, mask);
+    }
+}
+
+impl<const N: usize> Default for ProjectivePoint<N> {
+    fn default() -> Self {
+        ProjectivePoint {
+            x: Fe::default(),
+            y: Fe::default(),
+            z: Fe::default(),
+        }
+    }
+}
+
 /// All ones when x = y, else zero; no branch ((z - 1) >> 63 is 1 exactly
 /// when z = x ^ y is 0, for z < 2^63).
 #[inline(always)]
@@ -113,6 +137,18 @@ fn eq_mask(x: u64, y: u64) -> u64 {
 /// branches, whatever abs is; exactly one mask is all ones.
 #[inline(always)]
 fn scan_row<E: CtEntry>(row: &[E; BASE_ENTRIES], abs: u8, start: E) -> E {
+    let abs = core::hint::black_box(abs) as u64;
+    let mut out = E::default();
+    out.or_masked(&start, eq_mask(abs, 0));
+    for (j, entry) in row.iter().enumerate() {
+        out.or_masked(entry, eq_mask(abs, j as u64 + 1));
+    }
+    out
+}
+
+/// Like [`scan_row`] for the 8-entry table of the variable-base multiply.
+#[inline(always)]
+fn scan_small<E: CtEntry>(row: &[E; 8], abs: u8, start: E) -> E {
     let abs = core::hint::black_box(abs) as u64;
     let mut out = E::default();
     out.or_masked(&start, eq_mask(abs, 0));
@@ -270,6 +306,30 @@ impl<const N: usize> Curve<N> {
         acc
     }
 
+    /// k*P for a secret k and a public P in the odd-order subgroup, in
+    /// constant time (see the module documentation). k < 2^(64N).
+    pub(crate) fn mul_ct(&self, p: &AffinePoint<N>, k: &[u64; N]) -> ProjectivePoint<N> {
+        let base = self.to_projective(p);
+        let mut multiples = [base; 8];
+        for j in 1..8 {
+            multiples[j] = self.add(&multiples[j - 1], &base);
+        }
+        let mut digits = recode_signed_radix16(k);
+        let identity = self.identity();
+        let mut acc = identity;
+        for &d in digits[..digit_count::<N>(4)].iter().rev() {
+            for _ in 0..4 {
+                acc = self.double(&acc);
+            }
+            let (abs, negative) = abs_and_sign(d);
+            let mut t = scan_small(&multiples, abs, identity);
+            t.y = self.fp.cond_neg(&t.y, negative);
+            acc = self.add(&acc, &t);
+        }
+        zeroize::Zeroize::zeroize(&mut digits);
+        acc
+    }
+
     /// k*P for public k and P: signed 4-bit window, most significant first.
     pub(crate) fn mul_vartime(&self, p: &ProjectivePoint<N>, k: &[u64; N]) -> ProjectivePoint<N> {
         let mut multiples = [*p; 8];
@@ -367,6 +427,38 @@ mod tests {
         if c.edwards.is_some() {
             let zero = c.ed_mul_base(&[0; N]);
             assert!(bool::from(c.fp.is_zero(&c.fp.sub(&zero.z, &zero.y))));
+        }
+    }
+
+    fn ct_variable_base_matches_vartime<const N: usize>(c: &Curve<N>) {
+        let p = c
+            .to_affine(&c.mul_vartime(&c.to_projective(&c.g), &[7; N]))
+            .unwrap();
+        let pp = c.to_projective(&p);
+        let mut k = [0u64; N];
+        for round in 0..6u64 {
+            for (i, limb) in k.iter_mut().enumerate() {
+                *limb = (round + 3)
+                    .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                    .rotate_left(i as u32 * 11 + round as u32);
+            }
+            match round {
+                0 => k = [u64::MAX; N],
+                1 => k = [0; N],
+                2 => k = *c.q(),
+                _ => {}
+            }
+            assert!(c.eq_projective(&c.mul_ct(&p, &k), &c.mul_vartime(&pp, &k)));
+        }
+    }
+
+    #[test]
+    fn constant_time_variable_base_agrees_with_vartime() {
+        for id in CurveId::ALL {
+            match id.curve() {
+                AnyCurve::W4(c) => ct_variable_base_matches_vartime(c),
+                AnyCurve::W8(c) => ct_variable_base_matches_vartime(c),
+            }
         }
     }
 

@@ -15,8 +15,10 @@
 mod batch;
 pub(crate) mod dsa;
 pub(crate) mod prepared;
+mod vko;
 
 pub use prepared::{CACHE_CAPACITY as PREPARED_KEY_CACHE_CAPACITY, PreparedVerifyingKey};
+pub use vko::VkoHash;
 
 use core::fmt;
 
