@@ -49,6 +49,7 @@ seeds() {
     jwt_verify) ;;
     pfx) find vectors/pfx vectors/cryptopro -name "*.pfx" ;;
     container) ;;
+    envelope) ;;
   esac
   for d in "vectors/fuzz/seeds/$1" "vectors/fuzz/regressions/$1"; do
     [ -d "$d" ] && find "$d" -type f ! -name README.md

@@ -133,6 +133,17 @@ fn generated_seeds_are_valid() {
             .and_then(|c| c.decrypt(pin))
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     }
+    // The envelope seed (the EnvelopedData of the public-key-protected PFX
+    // sample) opens with the sample's recipient key into a SafeContents.
+    let mut envelopes = Vec::new();
+    files_under(&seeds.join("envelope"), &mut envelopes);
+    assert_eq!(envelopes.len(), 1);
+    for path in &envelopes {
+        let data = std::fs::read(path).unwrap();
+        let content = gostcms::keys::envelope::open(&data, targets::envelope_recipient(), &[])
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(content.first(), Some(&0x30), "{}", path.display());
+    }
 }
 
 fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {

@@ -24,7 +24,7 @@ use common::{
 use gostcms::keys::container::{Container, Slot};
 use gostcms::keys::pfx::Pfx;
 use gostcms::keys::{self, Certificate, ImportedKey, import};
-use gostcms::{CurveId, Error, HashAlg};
+use gostcms::{CurveId, Error, HashAlg, SigningKey};
 use serde_json::Value;
 
 fn vector(rel: &str) -> PathBuf {
@@ -499,15 +499,110 @@ fn pfx_wrong_password_is_a_typed_error() {
     }
 }
 
+/// The public-key-protected sample (TC26 2020 revision, via pygost): a PFX
+/// whose AuthenticatedSafe is signed by the sender and whose key bag is in
+/// EnvelopedData for the recipient. The recipient's d (big-endian) is in
+/// its meta.json, taken from pygost's test.
+const DH_DIR: &str = "cryptopro/pygost-pfx2020";
+const DH_RECIPIENT_D_BE: &str = "0DC8DC1FF2BC114BABC3F1CA8C51E4F58610427E197B1C2FBDBA4AE58CBFB7CE";
+
+fn dh_recipient() -> SigningKey {
+    let cert = cert(&format!("{DH_DIR}/dh_recipient_cert.der"));
+    let public = cert.verifying_key().unwrap();
+    let key = SigningKey::from_scalar_be(public.curve(), &hex::decode(DH_RECIPIENT_D_BE).unwrap())
+        .unwrap();
+    assert_eq!(
+        key.verifying_key(),
+        &public,
+        "the recipient key matches its certificate"
+    );
+    key
+}
+
 #[test]
-fn public_key_protected_pfx_is_unsupported() {
-    let bytes = fs::read(vector(
-        "cryptopro/pygost-pfx2020/public_key_protected_dh.pfx",
-    ))
+fn public_key_protected_pfx_yields_its_key() {
+    let bytes = fs::read(vector(&format!("{DH_DIR}/public_key_protected_dh.pfx"))).unwrap();
+    let pfx = Pfx::parse(&bytes).unwrap();
+    match pfx.decrypt(b"") {
+        Err(Error::MissingParameter(m)) => assert!(m.contains("recipient's private key"), "{m}"),
+        other => panic!("expected MissingParameter, got {other:?}"),
+    }
+    let contents = pfx.decrypt_with_key(&dh_recipient(), b"").unwrap();
+    assert_eq!(contents.keys.len(), 1);
+    let signer = contents
+        .signer
+        .clone()
+        .expect("a signed PFX names its signer");
+    assert_eq!(
+        signer.der(),
+        cert(&format!("{DH_DIR}/dh_sender_cert.der")).der(),
+        "the SignedData signer is the sender"
+    );
+    let key = contents.into_key().unwrap();
+    let want = meta("pygost-pfx2020")["expected"]["private_key_d_little_endian_hex"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(d_le(&key), want);
+    // The key bag equals the expected OneAsymmetricKey's key.
+    let expected = keys::decode_private_key(
+        &fs::read(vector(&format!("{DH_DIR}/expected_private_key_info.der"))).unwrap(),
+    )
     .unwrap();
-    match Pfx::parse(&bytes) {
-        Err(Error::Unsupported(msg)) => assert!(msg.contains("public-key"), "{msg}"),
-        other => panic!("expected Unsupported, got {other:?}"),
+    assert_eq!(key.key.to_scalar_le(), expected.to_scalar_le());
+    let shipped = cert(&format!("{DH_DIR}/cert_test.der"));
+    key.check_certificate(&shipped).unwrap();
+    assert_eq!(key.certificate.as_ref().unwrap().der(), shipped.der());
+    if engine_available() {
+        let tmp = tempfile::tempdir().unwrap();
+        openssl_verifies(&key, &shipped, tmp.path(), "dh");
+    }
+}
+
+#[test]
+fn public_key_protected_pfx_wrong_key_or_damage_is_a_typed_error() {
+    let bytes = fs::read(vector(&format!("{DH_DIR}/public_key_protected_dh.pfx"))).unwrap();
+    let pfx = Pfx::parse(&bytes).unwrap();
+    let stranger = SigningKey::generate(CurveId::Tc26_256A).unwrap();
+    match pfx.decrypt_with_key(&stranger, b"") {
+        Err(Error::WrongSecret(m)) => assert!(m.contains("another key"), "{m}"),
+        other => panic!("expected WrongSecret, got {other:?}"),
+    }
+    let other_curve = SigningKey::generate(CurveId::Tc26_512A).unwrap();
+    assert!(matches!(
+        pfx.decrypt_with_key(&other_curve, b""),
+        Err(Error::KeyMismatch(_))
+    ));
+    let recipient = dh_recipient();
+    let want = meta("pygost-pfx2020")["expected"]["private_key_d_little_endian_hex"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Every bit flip and truncation: an error or (bits outside what is
+    // signed, e.g. the unsigned certificate list) the same key.
+    for i in 0..bytes.len() {
+        let mut bad = bytes.clone();
+        bad[i] ^= 1 << (i % 8);
+        match Pfx::parse(&bad).and_then(|p| p.decrypt_with_key(&recipient, b"")) {
+            Ok(c) => assert_eq!(d_le(&c.into_key().unwrap()), want, "bit flip at {i}"),
+            Err(e) => assert!(!e.to_string().is_empty()),
+        }
+    }
+    for len in (0..bytes.len()).step_by(7) {
+        assert!(
+            Pfx::parse(&bytes[..len])
+                .and_then(|p| p.decrypt_with_key(&recipient, b""))
+                .is_err(),
+            "truncated to {len}"
+        );
+    }
+    // A signature that does not verify is an integrity error.
+    let sig_at = bytes.len() - 10;
+    let mut bad = bytes.clone();
+    bad[sig_at] ^= 0x01;
+    match Pfx::parse(&bad) {
+        Err(Error::Integrity(m)) => assert!(m.contains("signature"), "{m}"),
+        other => panic!("expected Integrity, got {other:?}"),
     }
 }
 
@@ -931,4 +1026,63 @@ fn cli_key_specs_load_containers_and_pfx_everywhere() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("PIN"), "{}", stderr(&out));
+}
+
+#[test]
+fn cli_key_import_opens_a_public_key_protected_pfx_with_recipient_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pfx = vector(&format!("{DH_DIR}/public_key_protected_dh.pfx"));
+    let recipient = tmp.path().join("recipient.pem");
+    fs::write(&recipient, dh_recipient().to_pkcs8_pem().as_bytes()).unwrap();
+    let key = tmp.path().join("k.pem");
+    let certp = tmp.path().join("c.pem");
+    let out = run(&[
+        "key",
+        "import",
+        "--pfx",
+        pfx.to_str().unwrap(),
+        "--recipient-key",
+        recipient.to_str().unwrap(),
+        "--out",
+        key.to_str().unwrap(),
+        "--cert-out",
+        certp.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let written = keys::decode_private_key(&fs::read(&key).unwrap()).unwrap();
+    let want = meta("pygost-pfx2020")["expected"]["private_key_d_little_endian_hex"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(hex::encode(written.to_scalar_le().as_slice()), want);
+    assert_eq!(
+        Certificate::from_pem_or_der(&fs::read(&certp).unwrap())
+            .unwrap()
+            .der(),
+        cert(&format!("{DH_DIR}/cert_test.der")).der()
+    );
+    if engine_available() {
+        // OpenSSL reads the key we wrote and derives the same public key.
+        let pubp = tmp.path().join("k.pub");
+        ok(
+            &openssl(&[&"pkey", &"-in", &key, &"-pubout", &"-out", &pubp]),
+            "openssl pkey",
+        );
+        assert_eq!(
+            &keys::decode_public_key(&fs::read(&pubp).unwrap()).unwrap(),
+            written.verifying_key()
+        );
+    }
+
+    // Without the recipient key: exit 2 and a message saying what to give.
+    let out = run(&[
+        "key",
+        "import",
+        "--pfx",
+        pfx.to_str().unwrap(),
+        "--out",
+        tmp.path().join("k2.pem").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--recipient-key"), "{}", stderr(&out));
 }

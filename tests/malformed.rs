@@ -579,6 +579,39 @@ fn rows() -> Vec<Row> {
         err_or_valid(VerifyingKey::from_le_bytes(CurveId::CryptoProA, &[0u8; 65])),
         "public key: expected 64 bytes, got 65",
     );
+
+    // ------------------------------------- PFX in public-key modes (TC26)
+    let dh =
+        std::fs::read(root().join("vectors/cryptopro/pygost-pfx2020/public_key_protected_dh.pfx"))
+            .unwrap();
+    let pfx = keys::pfx::Pfx::parse(&dh).unwrap();
+    row(
+        "PFX",
+        "EnvelopedData contents, opened without a recipient key",
+        err_or_valid(pfx.decrypt(b"")),
+        "the recipient's private key",
+    );
+    row(
+        "PFX",
+        "EnvelopedData contents, someone else's key",
+        err_or_valid(pfx.decrypt_with_key(&fixed_key(CurveId::Tc26_256A), b"")),
+        "it is addressed to another key",
+    );
+    row(
+        "PFX",
+        "EnvelopedData contents, a key on another curve",
+        err_or_valid(pfx.decrypt_with_key(&fixed_key(CurveId::Tc26_512A), b"")),
+        "key mismatch",
+    );
+    let mut resigned = dh.clone();
+    let last = resigned.len() - 1;
+    resigned[last] ^= 1;
+    row(
+        "PFX",
+        "SignedData authSafe with a flipped signature bit",
+        err_or_valid(keys::pfx::Pfx::parse(&resigned)),
+        "PFX signature check failed",
+    );
     rows
 }
 

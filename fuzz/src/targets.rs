@@ -39,6 +39,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("jwt_verify", jwt_verify),
     ("pfx", pfx),
     ("container", container),
+    ("envelope", envelope),
 ];
 
 /// The detached content the `cms_detached` seeds sign: the ESIA guide's
@@ -322,4 +323,31 @@ pub fn container_files(data: &[u8]) -> (Vec<(&'static str, &[u8])>, &'static [u8
     }
     let pin = CONTAINER_PINS[usize::from(rest.first().copied().unwrap_or(0)) % 3];
     (files, pin)
+}
+
+/// d (big-endian) of the recipient of `vectors/cryptopro/pygost-pfx2020`'s
+/// public-key-protected PFX (tc26-256-a), from its meta.json.
+const ENVELOPE_RECIPIENT_D_BE: [u8; 32] = [
+    0x0d, 0xc8, 0xdc, 0x1f, 0xf2, 0xbc, 0x11, 0x4b, 0xab, 0xc3, 0xf1, 0xca, 0x8c, 0x51, 0xe4, 0xf5,
+    0x86, 0x10, 0x42, 0x7e, 0x19, 0x7b, 0x1c, 0x2f, 0xbd, 0xba, 0x4a, 0xe5, 0x8c, 0xbf, 0xb7, 0xce,
+];
+
+/// The key the `envelope` seed is addressed to.
+pub fn envelope_recipient() -> &'static SigningKey {
+    static KEY: OnceLock<SigningKey> = OnceLock::new();
+    KEY.get_or_init(|| {
+        SigningKey::from_scalar_be(CurveId::Tc26_256A, &ENVELOPE_RECIPIENT_D_BE)
+            .expect("the sample's recipient key")
+    })
+}
+
+/// EnvelopedData opened by GOST key agreement (KEG, KImp15, CTR-ACPKM)
+/// with the sample's recipient key: mutations of the seed reach the key
+/// agreement and the tag check.
+pub fn envelope(data: &[u8]) {
+    match keys::envelope::open(data, envelope_recipient(), &[]) {
+        // Any plaintext is a valid answer: CTR has no padding to check.
+        Ok(_) => {}
+        Err(e) => message(&e),
+    }
 }

@@ -293,7 +293,7 @@ fn parse(der: &[u8]) -> Result<Parsed<'_>> {
 }
 
 /// Whether a certificate matches a SignerIdentifier.
-fn matches_sid(cert: &Certificate, sid: &Tlv<'_>) -> bool {
+pub(crate) fn matches_sid(cert: &Certificate, sid: &Tlv<'_>) -> bool {
     let tbs = cert.inner().tbs_certificate();
     match sid.tag {
         tag::SEQUENCE => {

@@ -66,6 +66,30 @@ impl AcpkmCipher {
         Ok(())
     }
 
+    /// Plain CTR (no key update) under `key` with an IV of half a block:
+    /// what the KExp15 key wrap uses.
+    pub(crate) fn ctr(self, key: &[u8], iv: &[u8], data: &mut [u8]) -> Result<()> {
+        let key: &[u8; 32] = key.try_into().map_err(|_| Error::Length {
+            what: "CTR key",
+            expected: 32,
+            got: key.len(),
+        })?;
+        if iv.len() != self.block_len() / 2 {
+            return Err(Error::Length {
+                what: "CTR IV",
+                expected: self.block_len() / 2,
+                got: iv.len(),
+            });
+        }
+        match self {
+            AcpkmCipher::Kuznyechik => {
+                ctr_acpkm::<kuznyechik::Kuznyechik>(key, iv, data, usize::MAX)
+            }
+            AcpkmCipher::Magma => ctr_acpkm::<magma::Magma>(key, iv, data, usize::MAX),
+        }
+        Ok(())
+    }
+
     /// OMAC (CMAC) of `data` under `key`: n bytes.
     pub(crate) fn omac(self, key: &[u8], data: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
         let bad_key = |_| Error::Length {

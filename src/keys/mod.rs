@@ -40,6 +40,7 @@ mod cpkdf;
 mod cryptopro_pfx;
 pub(crate) mod der;
 pub mod encrypted_pkcs8;
+pub mod envelope;
 mod gost28147;
 pub mod import;
 mod kdf;

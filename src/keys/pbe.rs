@@ -118,6 +118,33 @@ pub(crate) fn decrypt(
     }
 }
 
+/// Decrypts CMS content (EnvelopedData's encryptedContent) under a content
+/// key: `alg` is contentEncryptionAlgorithm's content, one of the PBES2
+/// encryption schemes. The -OMAC modes are refused: in CMS their tag
+/// travels in an attribute, not in the stream.
+pub(crate) fn decrypt_content(
+    alg: &[u8],
+    key: &[u8],
+    ciphertext: &[u8],
+) -> Result<Zeroizing<Vec<u8>>> {
+    let (oid, params) = split_algorithm(alg, "contentEncryptionAlgorithm")?;
+    let scheme = Scheme::parse(oid, params)?;
+    if let Scheme::CtrAcpkm { omac: true, .. } = scheme {
+        return Err(Error::Unsupported(format!(
+            "content encryption {oid}: CTR-ACPKM-OMAC in EnvelopedData (its MAC is an \
+             attribute) is not read"
+        )));
+    }
+    if key.len() != scheme.key_len() {
+        return Err(Error::Length {
+            what: "content-encryption key",
+            expected: scheme.key_len(),
+            got: key.len(),
+        });
+    }
+    scheme.decrypt(key, ciphertext)
+}
+
 fn pbes2(params: &[u8], password: &[u8], ciphertext: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
     const P: &str = "PBES2 parameters";
     let seq = d::expect_only(params, tag::SEQUENCE, P)?;

@@ -20,9 +20,16 @@
 //! PBKDF2-HMAC-hash(password, salt, iterations, 96). Both are tried, and a
 //! mismatch under all of them is a wrong password.
 //!
-//! Only password privacy and integrity modes are read: a PFX whose
-//! authSafe is SignedData, or whose contents are EnvelopedData (protected
-//! with the recipient's public key) is refused with [`Error::Unsupported`].
+//! Public-key modes (the TC26 2020 revision) are read too:
+//! * integrity: authSafe is a SignedData over the AuthenticatedSafe. Its
+//!   signature is verified with the signer certificate it embeds, and that
+//!   certificate is returned in [`PfxContents::signer`]; whether to trust
+//!   it is the caller's decision (no chain is built here).
+//! * privacy: contents in EnvelopedData addressed to the recipient's key
+//!   by GOST key agreement ([`Pfx::decrypt_with_key`]; see
+//!   `keys::envelope` for KEG / KExp15).
+
+use std::borrow::Cow;
 
 use der::asn1::ObjectIdentifier as Oid;
 use subtle::ConstantTimeEq;
@@ -36,6 +43,7 @@ use super::kdf::{self, PbeHash};
 use super::pbe::{self, bmp_password, small_uint};
 use super::pkcs8::decode_private_key_der;
 use crate::error::{Error, Result};
+use crate::sign::SigningKey;
 
 mod oids {
     use der::asn1::ObjectIdentifier as Oid;
@@ -77,6 +85,10 @@ pub struct PfxContents {
     pub keys: Vec<ImportedKey>,
     /// Every certificate in the file.
     pub certificates: Vec<Certificate>,
+    /// In public-key integrity mode: the certificate whose key signed the
+    /// contents (the signature has been verified; the certificate itself
+    /// has not). None for password integrity (MAC) or none at all.
+    pub signer: Option<Certificate>,
 }
 
 impl PfxContents {
@@ -90,9 +102,12 @@ impl PfxContents {
 
 /// The parts of PFX ::= SEQUENCE { version, authSafe, macData OPTIONAL }.
 struct Parts<'a> {
-    /// The octets of authSafe's content: what the MAC covers.
-    auth_safe: &'a [u8],
+    /// The octets of authSafe's content: what the MAC or signature covers.
+    auth_safe: Cow<'a, [u8]>,
     mac: Option<MacData<'a>>,
+    /// Public-key integrity mode: the verified signer's certificate and
+    /// every certificate the SignedData carries.
+    signed: Option<(Certificate, Vec<Certificate>)>,
 }
 
 struct MacData<'a> {
@@ -143,37 +158,52 @@ impl Pfx {
         }
         let (auth, rest) = d::expect(rest, tag::SEQUENCE, "PFX authSafe")?;
         let (content_type, content) = content_info(auth.content, "PFX authSafe")?;
-        match content_type {
-            oids::DATA => {}
+        let (auth_safe, signed) = match content_type {
+            oids::DATA => (
+                Cow::Borrowed(data_octets(content, "PFX authSafe content")?),
+                None,
+            ),
             oids::SIGNED_DATA => {
-                return Err(Error::Unsupported(
-                    "PFX in public-key integrity mode (authSafe is SignedData); only \
-                     password-protected PFX files are supported"
-                        .into(),
-                ));
+                let (content, signer, certs) = verify_signed_auth_safe(auth.raw)?;
+                (Cow::Owned(content), Some((signer, certs)))
             }
             other => {
                 return Err(Error::Unsupported(format!(
-                    "PFX authSafe content type {other} (expected id-data)"
+                    "PFX authSafe content type {other} (expected id-data or id-signedData)"
                 )));
             }
-        }
-        let auth_safe = data_octets(content, "PFX authSafe content")?;
+        };
         let mac = if rest.is_empty() {
             None
         } else {
             Some(parse_mac_data(rest)?)
         };
-        Ok(Parts { auth_safe, mac })
+        Ok(Parts {
+            auth_safe,
+            mac,
+            signed,
+        })
     }
 
-    /// Checks the MAC (when present) and decrypts every bag.
+    /// Checks the MAC or signature (when present) and decrypts every bag.
     pub fn decrypt(&self, password: &[u8]) -> Result<PfxContents> {
+        self.open(password, None)
+    }
+
+    /// Like [`Pfx::decrypt`], for a PFX whose contents are (also) in
+    /// EnvelopedData addressed to `recipient` (public-key privacy mode).
+    /// `password` still opens any password-encrypted bags.
+    pub fn decrypt_with_key(&self, recipient: &SigningKey, password: &[u8]) -> Result<PfxContents> {
+        self.open(password, Some(recipient))
+    }
+
+    fn open(&self, password: &[u8], recipient: Option<&SigningKey>) -> Result<PfxContents> {
         let parts = self.parts()?;
         if let Some(mac) = &parts.mac {
-            verify_mac(mac, parts.auth_safe, password)?;
+            verify_mac(mac, &parts.auth_safe, password)?;
         }
-        let auth_safe = super::ber_to_der(parts.auth_safe)?;
+        let signed_certs = parts.signed.as_ref().map_or(&[][..], |(_, c)| c.as_slice());
+        let auth_safe = super::ber_to_der(&parts.auth_safe)?;
         let seq = d::expect_only(&auth_safe, tag::SEQUENCE, "PFX AuthenticatedSafe")?;
         let mut collector = Collector::default();
         let mut rest = seq.content;
@@ -190,11 +220,14 @@ impl Pfx {
                     collector.safe_contents(&safe, password, 0)?;
                 }
                 oids::ENVELOPED_DATA => {
-                    return Err(Error::Unsupported(
-                        "PFX contents protected with a public key (EnvelopedData); only \
-                         password-protected PFX files are supported"
-                            .into(),
-                    ));
+                    let Some(key) = recipient else {
+                        return Err(Error::MissingParameter(
+                            "the recipient's private key: this PFX's contents are \
+                             encrypted to a public key (EnvelopedData), not with a password",
+                        ));
+                    };
+                    let safe = super::envelope::open(content, key, signed_certs)?;
+                    collector.safe_contents(&super::ber_to_der(&safe)?, password, 0)?;
                 }
                 other => {
                     return Err(Error::Unsupported(format!("PFX ContentInfo type {other}")));
@@ -202,8 +235,42 @@ impl Pfx {
             }
             rest = next;
         }
-        Ok(collector.finish())
+        let mut contents = collector.finish();
+        contents.signer = parts.signed.map(|(signer, _)| signer);
+        Ok(contents)
     }
+}
+
+/// Public-key integrity mode: verifies the SignedData (the ContentInfo in
+/// `der`) and returns the AuthenticatedSafe octets it signs, the signer's
+/// certificate and the SignedData's certificates.
+fn verify_signed_auth_safe(der: &[u8]) -> Result<(Vec<u8>, Certificate, Vec<Certificate>)> {
+    let report = crate::cms::verify(der, crate::cms::Content::Attached, &[])?;
+    if report.content_type != oids::DATA {
+        return Err(Error::encoding(
+            "PFX authSafe SignedData",
+            format!("encapsulates {} (expected id-data)", report.content_type),
+        ));
+    }
+    let Some(content) = report.attached_content else {
+        return Err(Error::encoding(
+            "PFX authSafe SignedData",
+            "detached: the AuthenticatedSafe is not inside",
+        ));
+    };
+    let mut signer = None;
+    for s in &report.signers {
+        if let Err(e) = &s.outcome {
+            return Err(Error::Integrity(format!(
+                "PFX signature check failed ({e}): the file was altered or signed by \
+                 another key"
+            )));
+        }
+        signer = signer.or_else(|| s.certificate.clone());
+    }
+    let signer = signer
+        .ok_or_else(|| Error::Integrity("PFX in public-key integrity mode has no signer".into()))?;
+    Ok((content, signer, report.certificates))
 }
 
 /// ContentInfo ::= SEQUENCE { contentType OID, content [0] EXPLICIT ANY OPTIONAL }
@@ -414,7 +481,11 @@ impl Collector {
                 .cloned();
             key.certificates = certificates.clone();
         }
-        PfxContents { keys, certificates }
+        PfxContents {
+            keys,
+            certificates,
+            signer: None,
+        }
     }
 }
 

@@ -45,10 +45,16 @@ pub struct SecretArgs {
     /// File whose first line is the password.
     #[arg(long, global = true, value_name = "FILE")]
     password_file: Option<String>,
+    /// Private key that opens a PFX encrypted to a public key (TC26
+    /// public-key privacy mode): a PKCS#8 file, PFX or container:DIR.
+    #[arg(long, global = true, value_name = "KEY")]
+    recipient_key: Option<String>,
 }
 
 /// The secret given on the command line, if any.
 static GIVEN_SECRET: OnceLock<Option<Zeroizing<Vec<u8>>>> = OnceLock::new();
+/// The --recipient-key spec, if any.
+static RECIPIENT_KEY: OnceLock<Option<String>> = OnceLock::new();
 
 /// Records the secret options for every later key load.
 pub fn set_secrets(mut args: SecretArgs) -> Result<(), CliError> {
@@ -71,6 +77,7 @@ pub fn set_secrets(mut args: SecretArgs) -> Result<(), CliError> {
         None
     };
     let _ = GIVEN_SECRET.set(secret);
+    let _ = RECIPIENT_KEY.set(args.recipient_key.take());
     Ok(())
 }
 
@@ -116,10 +123,22 @@ fn open_container(spec: &str, dir: &str) -> Result<ImportedKey, CliError> {
 
 fn open_pfx_bytes(spec: &str, bytes: &[u8]) -> Result<ImportedKey, CliError> {
     let secret = secret_for(SourceKind::Pfx);
-    Pfx::parse(bytes)
-        .and_then(|p| p.decrypt(&secret))
-        .and_then(|c| c.into_key())
-        .map_err(|e| cannot_read(spec, e))
+    let pfx = Pfx::parse(bytes).map_err(|e| cannot_read(spec, e))?;
+    let contents = match RECIPIENT_KEY.get().and_then(Option::as_deref) {
+        // (a recipient key that is this very file would recurse)
+        Some(recipient) if recipient != spec => {
+            let key = load_key(recipient)?;
+            pfx.decrypt_with_key(&key, &secret)
+                .map_err(|e| cannot_read(spec, e))?
+        }
+        _ => pfx.decrypt(&secret).map_err(|e| match e {
+            gostcms::Error::MissingParameter(m) => {
+                cannot_read(spec, format!("{m} (give it with --recipient-key KEY)"))
+            }
+            other => cannot_read(spec, other),
+        })?,
+    };
+    contents.into_key().map_err(|e| cannot_read(spec, e))
 }
 
 /// The key behind `spec` with what came with it (certificates, name).
