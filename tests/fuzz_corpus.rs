@@ -11,6 +11,9 @@
 #[allow(dead_code)]
 mod targets;
 
+mod common;
+
+use common::tlv;
 use std::path::{Path, PathBuf};
 
 use gostcms::cms::{AttributeMode, CmsSigner, SignOptions, SignerId};
@@ -144,20 +147,6 @@ fn generated_seeds_are_valid() {
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert_eq!(content.first(), Some(&0x30), "{}", path.display());
     }
-}
-
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    let len = content.len();
-    if len < 0x80 {
-        out.push(len as u8);
-    } else if len < 0x100 {
-        out.extend_from_slice(&[0x81, len as u8]);
-    } else {
-        out.extend_from_slice(&[0x82, (len >> 8) as u8, len as u8]);
-    }
-    out.extend_from_slice(content);
-    out
 }
 
 /// Writes `vectors/fuzz/seeds/`: inputs that pass every check of their

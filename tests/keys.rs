@@ -1,6 +1,9 @@
 //! Key and certificate encodings against the public vectors, OpenSSL's gost
 //! engine (when installed) and hostile inputs.
 
+mod common;
+
+use common::tlv;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -189,20 +192,6 @@ fn with_private_key(key: &SigningKey, content: &[u8]) -> Vec<u8> {
     let mut body = prefix[outer_header..].to_vec();
     body.extend(tlv(0x04, content));
     tlv(0x30, &body)
-}
-
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    let len = content.len();
-    if len < 0x80 {
-        out.push(len as u8);
-    } else if len < 0x100 {
-        out.extend([0x81, len as u8]);
-    } else {
-        out.extend([0x82, (len >> 8) as u8, len as u8]);
-    }
-    out.extend_from_slice(content);
-    out
 }
 
 #[test]

@@ -10,6 +10,9 @@
 //! points off the curve and of small order (vectors/gost3410/small_order.json,
 //! computed from the curves' Edwards parameters, not by gostcms).
 
+mod common;
+
+use common::tlv;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
@@ -68,22 +71,6 @@ fn err_or_valid<T>(r: gostcms::Result<T>) -> String {
         Ok(_) => "valid".into(),
         Err(e) => e.to_string(),
     }
-}
-
-/// DER TLV with a definite length.
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    let len = content.len();
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes = len.to_be_bytes();
-        let skip = bytes.iter().take_while(|&&b| b == 0).count();
-        out.push(0x80 | (8 - skip) as u8);
-        out.extend_from_slice(&bytes[skip..]);
-    }
-    out.extend_from_slice(content);
-    out
 }
 
 /// A fixed key, so the table's byte offsets never change.
