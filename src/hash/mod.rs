@@ -28,6 +28,7 @@ mod streebog_fast;
 pub use gost94::Gost94CryptoPro;
 pub use streebog::{Streebog256, Streebog512};
 pub use streebog_fast::Streebog;
+pub(crate) use streebog_fast::StreebogSecret;
 
 /// HMAC-Streebog-256 (RFC 7836 section 4.1.1).
 pub type HmacStreebog256 = hmac::Hmac<Streebog256>;

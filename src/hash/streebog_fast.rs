@@ -13,7 +13,14 @@
 //! and certificate digests). Secret-keyed uses (HMAC keys, nonces) stay on
 //! other code: the signing nonce is HMAC-SHA-512 (see `sign::dsa`).
 //!
-//! Tests check it against the `streebog` crate on random inputs of every
+//! [`StreebogSecret`] is the same function for SECRET inputs (the shared
+//! point of a key agreement): its LPS has no data-dependent branch or
+//! memory index. S scans all 256 entries of pi for eight bytes at a time
+//! (SWAR masks), P is a fixed byte transposition, L xors the matrix rows
+//! under bit masks. It is about two hundred times slower, which is nothing
+//! for the two or three blocks a key agreement hashes.
+//!
+//! Tests check both against the `streebog` crate on random inputs of every
 //! length around the block boundaries, and against the standard's examples
 //! through [`crate::hash::HashAlg`].
 
@@ -285,9 +292,51 @@ fn xor(a: &[u64; 8], b: &[u64; 8]) -> [u64; 8] {
     out
 }
 
-/// g_N(h, m).
+/// pi applied to every byte of x without a secret-dependent index: for
+/// each candidate v, the lanes of x equal to v (an exact SWAR zero-byte
+/// test on x ^ v..v) take pi(v).
+fn s_ct(x: &[u64; 8]) -> [u64; 8] {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut out = [0u64; 8];
+    for (v, &p) in PI.iter().enumerate() {
+        let pattern = ONES * v as u64;
+        let image = ONES * p as u64;
+        for (o, &w) in out.iter_mut().zip(x) {
+            let t = w ^ pattern;
+            // High bit of each lane set exactly when the lane of t is zero.
+            let zero = !(((t & LOW7) + LOW7) | t | LOW7);
+            let mask = (zero >> 7) * 0xff;
+            *o |= image & mask;
+        }
+    }
+    out
+}
+
+/// LPS(x) in constant time: S, then P (byte j of output word i is byte i
+/// of input word j), then L on each word as the xor of A[k] over its set
+/// bits k, selected by masks.
+fn lps_ct(x: &[u64; 8]) -> [u64; 8] {
+    let s = s_ct(x);
+    let mut out = [0u64; 8];
+    for (i, o) in out.iter_mut().enumerate() {
+        let mut word = 0u64;
+        for (j, &sj) in s.iter().enumerate() {
+            word |= ((sj >> (8 * i)) & 0xff) << (8 * j);
+        }
+        let mut acc = 0u64;
+        for (k, &row) in A.iter().enumerate() {
+            acc ^= row & ((word >> k) & 1).wrapping_neg();
+        }
+        *o = acc;
+    }
+    out
+}
+
+/// g_N(h, m); `CT` picks the constant-time LPS.
 #[inline(always)]
-fn compress(h: &mut [u64; 8], n: &[u64; 8], m: &[u64; 8]) {
+fn compress<const CT: bool>(h: &mut [u64; 8], n: &[u64; 8], m: &[u64; 8]) {
+    let lps = if CT { lps_ct } else { lps };
     let mut key = lps(&xor(h, n));
     let mut state = *m;
     for c in &C {
@@ -323,9 +372,9 @@ fn words(block: &[u8; 64]) -> [u64; 8] {
     out
 }
 
-/// An incremental Streebog-256 or Streebog-512 state.
+/// The incremental state, for either LPS.
 #[derive(Clone)]
-pub struct Streebog {
+struct Core<const CT: bool> {
     h: [u64; 8],
     n: [u64; 8],
     sigma: [u64; 8],
@@ -334,31 +383,12 @@ pub struct Streebog {
     bits256: bool,
 }
 
-impl core::fmt::Debug for Streebog {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let name = if self.bits256 {
-            "Streebog256"
-        } else {
-            "Streebog512"
-        };
-        f.write_str(name)
-    }
-}
-
-impl Streebog {
-    /// Streebog-256: the initial vector is 0x01 bytes, the digest the
-    /// upper half of the 512-bit result.
-    pub fn new_256() -> Self {
-        Self::with_iv(0x0101_0101_0101_0101, true)
-    }
-
-    /// Streebog-512: the initial vector is zero.
-    pub fn new_512() -> Self {
-        Self::with_iv(0, false)
-    }
-
-    fn with_iv(iv: u64, bits256: bool) -> Self {
-        Streebog {
+impl<const CT: bool> Core<CT> {
+    /// Streebog-256 (the initial vector is 0x01 bytes, the digest the
+    /// upper half of the 512-bit result) or Streebog-512 (zero IV).
+    fn new(bits256: bool) -> Self {
+        let iv = if bits256 { 0x0101_0101_0101_0101 } else { 0 };
+        Core {
             h: [iv; 8],
             n: [0; 8],
             sigma: [0; 8],
@@ -368,20 +398,18 @@ impl Streebog {
         }
     }
 
-    /// Digest length in bytes.
-    pub fn output_len(&self) -> usize {
+    fn output_len(&self) -> usize {
         if self.bits256 { 32 } else { 64 }
     }
 
     fn block(&mut self, block: &[u8; 64], bits: u64) {
         let m = words(block);
-        compress(&mut self.h, &self.n, &m);
+        compress::<CT>(&mut self.h, &self.n, &m);
         add512(&mut self.n, &[bits, 0, 0, 0, 0, 0, 0, 0]);
         add512(&mut self.sigma, &m);
     }
 
-    /// Absorbs data.
-    pub fn update(&mut self, mut data: &[u8]) {
+    fn update(&mut self, mut data: &[u8]) {
         if self.buffered > 0 {
             let take = (64 - self.buffered).min(data.len());
             self.buffer[self.buffered..self.buffered + take].copy_from_slice(&data[..take]);
@@ -405,8 +433,7 @@ impl Streebog {
         self.buffered = rest.len();
     }
 
-    /// The digest (32 or 64 bytes).
-    pub fn finalize(mut self) -> Vec<u8> {
+    fn finalize(&mut self) -> Vec<u8> {
         // Pad the last (possibly empty) partial block with 0x01 then zeros.
         let len = self.buffered;
         let mut last = [0u8; 64];
@@ -415,9 +442,9 @@ impl Streebog {
         self.block(&last, 8 * len as u64);
         let zero = [0u64; 8];
         let n = self.n;
-        compress(&mut self.h, &zero, &n);
+        compress::<CT>(&mut self.h, &zero, &n);
         let sigma = self.sigma;
-        compress(&mut self.h, &zero, &sigma);
+        compress::<CT>(&mut self.h, &zero, &sigma);
         let mut out = Vec::with_capacity(64);
         for w in &self.h {
             out.extend_from_slice(&w.to_le_bytes());
@@ -426,6 +453,75 @@ impl Streebog {
             out.drain(..32);
         }
         out
+    }
+}
+
+/// An incremental Streebog-256 or Streebog-512 state, for public data.
+#[derive(Clone)]
+pub struct Streebog(Core<false>);
+
+impl core::fmt::Debug for Streebog {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(if self.0.bits256 {
+            "Streebog256"
+        } else {
+            "Streebog512"
+        })
+    }
+}
+
+impl Streebog {
+    /// Streebog-256.
+    pub fn new_256() -> Self {
+        Streebog(Core::new(true))
+    }
+
+    /// Streebog-512.
+    pub fn new_512() -> Self {
+        Streebog(Core::new(false))
+    }
+
+    /// Digest length in bytes.
+    pub fn output_len(&self) -> usize {
+        self.0.output_len()
+    }
+
+    /// Absorbs data.
+    pub fn update(&mut self, data: &[u8]) {
+        self.0.update(data);
+    }
+
+    /// The digest (32 or 64 bytes).
+    pub fn finalize(mut self) -> Vec<u8> {
+        self.0.finalize()
+    }
+}
+
+/// Streebog for secret inputs: constant-time LPS, state wiped on drop.
+pub(crate) struct StreebogSecret(Core<true>);
+
+impl StreebogSecret {
+    /// Streebog-256 (`bits256`) or Streebog-512.
+    pub(crate) fn new(bits256: bool) -> Self {
+        StreebogSecret(Core::new(bits256))
+    }
+
+    pub(crate) fn update(&mut self, data: &[u8]) {
+        self.0.update(data);
+    }
+
+    pub(crate) fn finalize(mut self) -> zeroize::Zeroizing<Vec<u8>> {
+        zeroize::Zeroizing::new(self.0.finalize())
+    }
+}
+
+impl Drop for StreebogSecret {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        let c = &mut self.0;
+        c.h.zeroize();
+        c.sigma.zeroize();
+        c.buffer.zeroize();
     }
 }
 
@@ -471,6 +567,16 @@ mod tests {
                 streebog::Streebog512::digest(msg).to_vec(),
                 "512, len {len}"
             );
+            if len % 7 == 0 || len > 200 {
+                for bits256 in [true, false] {
+                    let mut h = StreebogSecret::new(bits256);
+                    for piece in msg.chunks(29) {
+                        h.update(piece);
+                    }
+                    let want = if bits256 { &ours256 } else { &ours512 };
+                    assert_eq!(&h.finalize()[..], &want[..], "constant-time, len {len}");
+                }
+            }
         }
     }
 

@@ -5,7 +5,8 @@
 //! little-endian integer; m/q is the cofactor (4 on the two Edwards
 //! curves, 1 elsewhere). The key is Streebog of LE(K.x) || LE(K.y):
 //! VKO_GOSTR3410_2012_256 with the 256-bit hash, _512 with the 512-bit
-//! one. The multiplication by d is constant-time ([`Curve::mul_ct`]).
+//! one. The multiplication by d and the hash of K run in constant time
+//! (`Curve::mul_ct`, `hash::StreebogSecret`).
 
 use zeroize::{Zeroize, Zeroizing};
 
@@ -13,7 +14,7 @@ use super::{PublicPoint, Secret, SigningKey, VerifyingKey};
 use crate::curve::{AnyCurve, Curve};
 use crate::error::{Error, Result};
 use crate::field::limbs;
-use crate::hash::HashAlg;
+use crate::hash::StreebogSecret;
 
 /// Which Streebog finishes the agreement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,11 +64,10 @@ impl SigningKey {
                 ));
             }
         }
-        let alg = match hash {
-            VkoHash::Streebog256 => HashAlg::Streebog256,
-            VkoHash::Streebog512 => HashAlg::Streebog512,
-        };
-        Ok(Zeroizing::new(alg.digest(&point)))
+        // The point is secret: hashed without data-dependent lookups.
+        let mut h = StreebogSecret::new(hash == VkoHash::Streebog256);
+        h.update(&point);
+        Ok(h.finalize())
     }
 }
 
