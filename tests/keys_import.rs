@@ -506,6 +506,14 @@ fn pfx_wrong_password_is_a_typed_error() {
 const DH_DIR: &str = "cryptopro/pygost-pfx2020";
 const DH_RECIPIENT_D_BE: &str = "0DC8DC1FF2BC114BABC3F1CA8C51E4F58610427E197B1C2FBDBA4AE58CBFB7CE";
 
+/// The key the public-key-protected sample holds: d, little-endian hex.
+fn dh_expected_d() -> String {
+    meta("pygost-pfx2020")["expected"]["private_key_d_little_endian_hex"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
 fn dh_recipient() -> SigningKey {
     let cert = cert(&format!("{DH_DIR}/dh_recipient_cert.der"));
     let public = cert.verifying_key().unwrap();
@@ -539,10 +547,7 @@ fn public_key_protected_pfx_yields_its_key() {
         "the SignedData signer is the sender"
     );
     let key = contents.into_key().unwrap();
-    let want = meta("pygost-pfx2020")["expected"]["private_key_d_little_endian_hex"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let want = dh_expected_d();
     assert_eq!(d_le(&key), want);
     // The key bag equals the expected OneAsymmetricKey's key.
     let expected = keys::decode_private_key(
@@ -574,10 +579,7 @@ fn public_key_protected_pfx_wrong_key_or_damage_is_a_typed_error() {
         Err(Error::KeyMismatch(_))
     ));
     let recipient = dh_recipient();
-    let want = meta("pygost-pfx2020")["expected"]["private_key_d_little_endian_hex"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let want = dh_expected_d();
     // Every bit flip and truncation: an error or (bits outside what is
     // signed, e.g. the unsigned certificate list) the same key.
     for i in 0..bytes.len() {
@@ -1050,10 +1052,7 @@ fn cli_key_import_opens_a_public_key_protected_pfx_with_recipient_key() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let written = keys::decode_private_key(&fs::read(&key).unwrap()).unwrap();
-    let want = meta("pygost-pfx2020")["expected"]["private_key_d_little_endian_hex"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let want = dh_expected_d();
     assert_eq!(hex::encode(written.to_scalar_le().as_slice()), want);
     assert_eq!(
         Certificate::from_pem_or_der(&fs::read(&certp).unwrap())

@@ -115,16 +115,6 @@ impl<const N: usize> CtEntry for ProjectivePoint<N> {
     }
 }
 
-impl<const N: usize> Default for ProjectivePoint<N> {
-    fn default() -> Self {
-        ProjectivePoint {
-            x: Fe::default(),
-            y: Fe::default(),
-            z: Fe::default(),
-        }
-    }
-}
-
 /// All ones when x = y, else zero; no branch ((z - 1) >> 63 is 1 exactly
 /// when z = x ^ y is 0, for z < 2^63).
 #[inline(always)]
@@ -136,19 +126,7 @@ fn eq_mask(x: u64, y: u64) -> u64 {
 /// scan: every entry is read and OR-ed in under a mask computed without
 /// branches, whatever abs is; exactly one mask is all ones.
 #[inline(always)]
-fn scan_row<E: CtEntry>(row: &[E; BASE_ENTRIES], abs: u8, start: E) -> E {
-    let abs = core::hint::black_box(abs) as u64;
-    let mut out = E::default();
-    out.or_masked(&start, eq_mask(abs, 0));
-    for (j, entry) in row.iter().enumerate() {
-        out.or_masked(entry, eq_mask(abs, j as u64 + 1));
-    }
-    out
-}
-
-/// Like [`scan_row`] for the 8-entry table of the variable-base multiply.
-#[inline(always)]
-fn scan_small<E: CtEntry>(row: &[E; 8], abs: u8, start: E) -> E {
+fn scan_row<E: CtEntry, const L: usize>(row: &[E; L], abs: u8, start: E) -> E {
     let abs = core::hint::black_box(abs) as u64;
     let mut out = E::default();
     out.or_masked(&start, eq_mask(abs, 0));
@@ -322,7 +300,7 @@ impl<const N: usize> Curve<N> {
                 acc = self.double(&acc);
             }
             let (abs, negative) = abs_and_sign(d);
-            let mut t = scan_small(&multiples, abs, identity);
+            let mut t = scan_row(&multiples, abs, identity);
             t.y = self.fp.cond_neg(&t.y, negative);
             acc = self.add(&acc, &t);
         }

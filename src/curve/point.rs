@@ -15,7 +15,7 @@ use super::Curve;
 use crate::field::Fe;
 
 /// A point in projective coordinates, Montgomery-form coordinates.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct ProjectivePoint<const N: usize> {
     pub x: Fe<N>,
     pub y: Fe<N>,

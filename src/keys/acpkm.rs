@@ -45,30 +45,17 @@ impl AcpkmCipher {
     /// Encrypts or decrypts `data` in place in CTR-ACPKM under `key`
     /// (32 bytes) with an IV of half a block.
     pub(crate) fn ctr_acpkm(self, key: &[u8], iv: &[u8], data: &mut [u8]) -> Result<()> {
-        let key: &[u8; 32] = key.try_into().map_err(|_| Error::Length {
-            what: "CTR-ACPKM key",
-            expected: 32,
-            got: key.len(),
-        })?;
-        if iv.len() != self.block_len() / 2 {
-            return Err(Error::Length {
-                what: "CTR-ACPKM IV",
-                expected: self.block_len() / 2,
-                got: iv.len(),
-            });
-        }
-        match self {
-            AcpkmCipher::Kuznyechik => {
-                ctr_acpkm::<kuznyechik::Kuznyechik>(key, iv, data, self.section_len())
-            }
-            AcpkmCipher::Magma => ctr_acpkm::<magma::Magma>(key, iv, data, self.section_len()),
-        }
-        Ok(())
+        self.counter_mode(key, iv, data, self.section_len())
     }
 
     /// Plain CTR (no key update) under `key` with an IV of half a block:
     /// what the KExp15 key wrap uses.
     pub(crate) fn ctr(self, key: &[u8], iv: &[u8], data: &mut [u8]) -> Result<()> {
+        self.counter_mode(key, iv, data, usize::MAX)
+    }
+
+    /// CTR with the key updated every `section` bytes (never: usize::MAX).
+    fn counter_mode(self, key: &[u8], iv: &[u8], data: &mut [u8], section: usize) -> Result<()> {
         let key: &[u8; 32] = key.try_into().map_err(|_| Error::Length {
             what: "CTR key",
             expected: 32,
@@ -82,10 +69,8 @@ impl AcpkmCipher {
             });
         }
         match self {
-            AcpkmCipher::Kuznyechik => {
-                ctr_acpkm::<kuznyechik::Kuznyechik>(key, iv, data, usize::MAX)
-            }
-            AcpkmCipher::Magma => ctr_acpkm::<magma::Magma>(key, iv, data, usize::MAX),
+            AcpkmCipher::Kuznyechik => ctr_acpkm::<kuznyechik::Kuznyechik>(key, iv, data, section),
+            AcpkmCipher::Magma => ctr_acpkm::<magma::Magma>(key, iv, data, section),
         }
         Ok(())
     }

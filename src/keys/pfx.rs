@@ -29,8 +29,6 @@
 //!   by GOST key agreement ([`Pfx::decrypt_with_key`]; see
 //!   `keys::envelope` for KEG / KExp15).
 
-use std::borrow::Cow;
-
 use der::asn1::ObjectIdentifier as Oid;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
@@ -67,6 +65,18 @@ const MAX_BAGS: usize = 256;
 /// A parsed, still encrypted PFX.
 pub struct Pfx {
     der: Zeroizing<Vec<u8>>,
+    /// Public-key integrity mode: the SignedData, verified once by `parse`.
+    signed: Option<Signed>,
+}
+
+/// A verified SignedData authSafe.
+struct Signed {
+    /// The AuthenticatedSafe octets it signs.
+    content: Vec<u8>,
+    /// The certificate whose key signed them.
+    signer: Certificate,
+    /// Every certificate the SignedData carries.
+    certificates: Vec<Certificate>,
 }
 
 impl core::fmt::Debug for Pfx {
@@ -102,12 +112,37 @@ impl PfxContents {
 
 /// The parts of PFX ::= SEQUENCE { version, authSafe, macData OPTIONAL }.
 struct Parts<'a> {
-    /// The octets of authSafe's content: what the MAC or signature covers.
-    auth_safe: Cow<'a, [u8]>,
+    auth_safe: AuthSafe<'a>,
     mac: Option<MacData<'a>>,
-    /// Public-key integrity mode: the verified signer's certificate and
-    /// every certificate the SignedData carries.
-    signed: Option<(Certificate, Vec<Certificate>)>,
+}
+
+/// What authSafe holds.
+enum AuthSafe<'a> {
+    /// id-data: the octets (what the MAC covers).
+    Data(&'a [u8]),
+    /// id-signedData, verified by `parse` (kept in `Pfx::signed`).
+    Signed(&'a Signed),
+    /// id-signedData, verified just now (only while `parse` runs).
+    JustVerified(Box<Signed>),
+}
+
+impl AuthSafe<'_> {
+    /// The AuthenticatedSafe octets.
+    fn octets(&self) -> &[u8] {
+        match self {
+            AuthSafe::Data(data) => data,
+            AuthSafe::Signed(signed) => &signed.content,
+            AuthSafe::JustVerified(signed) => &signed.content,
+        }
+    }
+
+    fn signed(&self) -> Option<&Signed> {
+        match self {
+            AuthSafe::Data(_) => None,
+            AuthSafe::Signed(signed) => Some(signed),
+            AuthSafe::JustVerified(signed) => Some(signed),
+        }
+    }
 }
 
 struct MacData<'a> {
@@ -119,12 +154,18 @@ struct MacData<'a> {
 
 impl Pfx {
     /// Parses a PFX (DER or BER; PEM or base64 armour is also accepted).
-    /// Nothing is decrypted yet.
+    /// Nothing is decrypted yet; a SignedData authSafe (public-key
+    /// integrity mode) has its signature verified here.
     pub fn parse(bytes: &[u8]) -> Result<Pfx> {
         let decoded = super::pem::decode_any(bytes)?;
         let der = super::ber_to_der(&decoded.der)?;
-        let pfx = Pfx { der };
-        pfx.parts()?;
+        let mut pfx = Pfx { der, signed: None };
+        // The signature (public-key integrity mode) is checked here, once.
+        let verified = match pfx.parts()?.auth_safe {
+            AuthSafe::JustVerified(signed) => Some(*signed),
+            _ => None,
+        };
+        pfx.signed = verified;
         Ok(pfx)
     }
 
@@ -158,15 +199,12 @@ impl Pfx {
         }
         let (auth, rest) = d::expect(rest, tag::SEQUENCE, "PFX authSafe")?;
         let (content_type, content) = content_info(auth.content, "PFX authSafe")?;
-        let (auth_safe, signed) = match content_type {
-            oids::DATA => (
-                Cow::Borrowed(data_octets(content, "PFX authSafe content")?),
-                None,
-            ),
-            oids::SIGNED_DATA => {
-                let (content, signer, certs) = verify_signed_auth_safe(auth.raw)?;
-                (Cow::Owned(content), Some((signer, certs)))
-            }
+        let auth_safe = match content_type {
+            oids::DATA => AuthSafe::Data(data_octets(content, "PFX authSafe content")?),
+            oids::SIGNED_DATA => match &self.signed {
+                Some(signed) => AuthSafe::Signed(signed),
+                None => AuthSafe::JustVerified(Box::new(verify_signed_auth_safe(auth.raw)?)),
+            },
             other => {
                 return Err(Error::Unsupported(format!(
                     "PFX authSafe content type {other} (expected id-data or id-signedData)"
@@ -178,11 +216,7 @@ impl Pfx {
         } else {
             Some(parse_mac_data(rest)?)
         };
-        Ok(Parts {
-            auth_safe,
-            mac,
-            signed,
-        })
+        Ok(Parts { auth_safe, mac })
     }
 
     /// Checks the MAC or signature (when present) and decrypts every bag.
@@ -200,10 +234,11 @@ impl Pfx {
     fn open(&self, password: &[u8], recipient: Option<&SigningKey>) -> Result<PfxContents> {
         let parts = self.parts()?;
         if let Some(mac) = &parts.mac {
-            verify_mac(mac, &parts.auth_safe, password)?;
+            verify_mac(mac, parts.auth_safe.octets(), password)?;
         }
-        let signed_certs = parts.signed.as_ref().map_or(&[][..], |(_, c)| c.as_slice());
-        let auth_safe = super::ber_to_der(&parts.auth_safe)?;
+        let signed = parts.auth_safe.signed();
+        let signed_certs = signed.map_or(&[][..], |s| s.certificates.as_slice());
+        let auth_safe = super::ber_to_der(parts.auth_safe.octets())?;
         let seq = d::expect_only(&auth_safe, tag::SEQUENCE, "PFX AuthenticatedSafe")?;
         let mut collector = Collector::default();
         let mut rest = seq.content;
@@ -236,15 +271,14 @@ impl Pfx {
             rest = next;
         }
         let mut contents = collector.finish();
-        contents.signer = parts.signed.map(|(signer, _)| signer);
+        contents.signer = signed.map(|s| s.signer.clone());
         Ok(contents)
     }
 }
 
 /// Public-key integrity mode: verifies the SignedData (the ContentInfo in
-/// `der`) and returns the AuthenticatedSafe octets it signs, the signer's
-/// certificate and the SignedData's certificates.
-fn verify_signed_auth_safe(der: &[u8]) -> Result<(Vec<u8>, Certificate, Vec<Certificate>)> {
+/// `der`).
+fn verify_signed_auth_safe(der: &[u8]) -> Result<Signed> {
     let report = crate::cms::verify(der, crate::cms::Content::Attached, &[])?;
     if report.content_type != oids::DATA {
         return Err(Error::encoding(
@@ -270,7 +304,11 @@ fn verify_signed_auth_safe(der: &[u8]) -> Result<(Vec<u8>, Certificate, Vec<Cert
     }
     let signer = signer
         .ok_or_else(|| Error::Integrity("PFX in public-key integrity mode has no signer".into()))?;
-    Ok((content, signer, report.certificates))
+    Ok(Signed {
+        content,
+        signer,
+        certificates: report.certificates,
+    })
 }
 
 /// ContentInfo ::= SEQUENCE { contentType OID, content [0] EXPLICIT ANY OPTIONAL }
