@@ -1,6 +1,8 @@
 //! Jacobian coordinates (X : Y : Z), x = X/Z^2, y = Y/Z^3, for the
 //! variable-time (public-data) paths on Weierstrass curves: verification
-//! and key tables.
+//! and key tables; and, through the straight-line
+//! [`Curve::jac_add_affine_incomplete`], for the low digit positions of the
+//! constant-time k*G, where the exceptional cases provably cannot occur.
 //!
 //! These formulas are cheaper than the complete ones (a doubling is 3M + 5S
 //! when a = -3, a mixed addition 7M + 4S) but have exceptional cases: the
@@ -8,6 +10,8 @@
 //! and branches, which is only acceptable because the data is public.
 //! Formulas: Bernstein-Lange's Explicit-Formulas Database,
 //! dbl-2001-b (a = -3), dbl-2007-bl (any a), madd-2007-bl, add-2007-bl.
+
+use subtle::{Choice, ConditionallySelectable};
 
 use super::Curve;
 use super::point::AffinePoint;
@@ -18,6 +22,16 @@ pub(crate) struct JacobianPoint<const N: usize> {
     pub x: Fe<N>,
     pub y: Fe<N>,
     pub z: Fe<N>,
+}
+
+impl<const N: usize> ConditionallySelectable for JacobianPoint<N> {
+    fn conditional_select(a: &Self, b: &Self, choice: Choice) -> Self {
+        JacobianPoint {
+            x: Fe::conditional_select(&a.x, &b.x, choice),
+            y: Fe::conditional_select(&a.y, &b.y, choice),
+            z: Fe::conditional_select(&a.z, &b.z, choice),
+        }
+    }
 }
 
 impl<const N: usize> Curve<N> {
@@ -97,11 +111,7 @@ impl<const N: usize> Curve<N> {
         if self.jac_is_identity(p) {
             return self.jac_from_affine(q);
         }
-        let z1z1 = f.square(&p.z);
-        let u2 = f.mul(&q.x, &z1z1);
-        let s2 = f.mul(&q.y, &f.mul(&p.z, &z1z1));
-        let h = f.sub(&u2, &p.x);
-        let r = f.double(&f.sub(&s2, &p.y));
+        let (h, r, z1z1) = self.madd_differences(p, q);
         if bool::from(f.is_zero(&h)) {
             return if bool::from(f.is_zero(&r)) {
                 self.jac_double(p)
@@ -109,13 +119,53 @@ impl<const N: usize> Curve<N> {
                 self.jac_identity()
             };
         }
-        let hh = f.square(&h);
+        self.madd_finish(p, &h, &r, &z1z1)
+    }
+
+    /// P + Q for an affine Q with no case analysis at all: straight-line
+    /// code, so constant-time, and correct only when P is not the identity
+    /// and P != Q, -Q. The caller must rule those cases out (see
+    /// `Curve::mul_base`).
+    #[inline(always)]
+    pub(crate) fn jac_add_affine_incomplete(
+        &self,
+        p: &JacobianPoint<N>,
+        q: &AffinePoint<N>,
+    ) -> JacobianPoint<N> {
+        let (h, r, z1z1) = self.madd_differences(p, q);
+        self.madd_finish(p, &h, &r, &z1z1)
+    }
+
+    /// The first half of madd-2007-bl: H = X2 Z1^2 - X1, r = 2(Y2 Z1^3 - Y1)
+    /// and Z1^2. H = 0 exactly when P = +-Q (or P is the identity).
+    #[inline(always)]
+    fn madd_differences(&self, p: &JacobianPoint<N>, q: &AffinePoint<N>) -> (Fe<N>, Fe<N>, Fe<N>) {
+        let f = &self.fp;
+        let z1z1 = f.square(&p.z);
+        let u2 = f.mul(&q.x, &z1z1);
+        let s2 = f.mul(&q.y, &f.mul(&p.z, &z1z1));
+        let h = f.sub(&u2, &p.x);
+        let r = f.double(&f.sub(&s2, &p.y));
+        (h, r, z1z1)
+    }
+
+    /// The second half of madd-2007-bl, for H != 0.
+    #[inline(always)]
+    fn madd_finish(
+        &self,
+        p: &JacobianPoint<N>,
+        h: &Fe<N>,
+        r: &Fe<N>,
+        z1z1: &Fe<N>,
+    ) -> JacobianPoint<N> {
+        let f = &self.fp;
+        let hh = f.square(h);
         let i = f.double(&f.double(&hh));
-        let j = f.mul(&h, &i);
+        let j = f.mul(h, &i);
         let v = f.mul(&p.x, &i);
-        let x3 = f.sub(&f.sub(&f.square(&r), &j), &f.double(&v));
-        let y3 = f.sub(&f.mul(&r, &f.sub(&v, &x3)), &f.double(&f.mul(&p.y, &j)));
-        let z3 = f.sub(&f.square(&f.add(&p.z, &h)), &f.add(&z1z1, &hh));
+        let x3 = f.sub(&f.sub(&f.square(r), &j), &f.double(&v));
+        let y3 = f.sub(&f.mul(r, &f.sub(&v, &x3)), &f.double(&f.mul(&p.y, &j)));
+        let z3 = f.sub(&f.square(&f.add(&p.z, h)), &f.add(z1z1, &hh));
         JacobianPoint {
             x: x3,
             y: y3,
