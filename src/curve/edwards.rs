@@ -254,6 +254,7 @@ impl<const N: usize> Curve<N> {
     /// The Edwards table entry of a Weierstrass point of odd order other
     /// than the identity (public data: variable-time inversion).
     /// u = (x - t)/y, v = (x - t - s)/(x - t + s), with one inversion.
+    #[cfg(test)]
     pub(crate) fn weierstrass_to_ed(&self, p: &AffinePoint<N>) -> EdAffine<N> {
         let f = &self.fp;
         let ed = self.ed();
@@ -266,6 +267,26 @@ impl<const N: usize> Curve<N> {
             u,
             v,
             duv: f.mul(&ed.d, &f.mul(&u, &v)),
+        }
+    }
+
+    /// The same point in extended coordinates, with no inversion (5M):
+    /// over the common denominator Z = y(x - t + s),
+    /// X = (x - t)(x - t + s), Y = (x - t - s) y, T = (x - t)(x - t - s).
+    /// Verification only needs Q projectively (its table is normalised
+    /// later with one shared inversion), so this saves one inversion per
+    /// uncached verification.
+    pub(crate) fn weierstrass_to_ed_extended(&self, p: &AffinePoint<N>) -> EdPoint<N> {
+        let f = &self.fp;
+        let ed = self.ed();
+        let xt = f.sub(&p.x, &ed.t);
+        let plus = f.add(&xt, &ed.s);
+        let minus = f.sub(&xt, &ed.s);
+        EdPoint {
+            x: f.mul(&xt, &plus),
+            y: f.mul(&minus, &p.y),
+            z: f.mul(&p.y, &plus),
+            t: f.mul(&xt, &minus),
         }
     }
 }
@@ -349,6 +370,12 @@ mod tests {
             let back = c.weierstrass_to_ed(&direct);
             let again = c.ed_to_weierstrass_ct(&c.ed_from_affine(&back));
             assert_eq!(again, direct);
+            let extended = c.weierstrass_to_ed_extended(&direct);
+            assert_eq!(c.ed_batch_to_affine(&[extended])[0], back);
+            assert_eq!(
+                c.fp.mul(&extended.x, &extended.y),
+                c.fp.mul(&extended.z, &extended.t)
+            );
             // extended + extended agrees with extended + affine
             let sum1 = c.ed_add(&acc_ed, &g_ed);
             let sum2 = c.ed_add_affine(&acc_ed, &c.ed().g);

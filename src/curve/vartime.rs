@@ -371,7 +371,7 @@ impl<const N: usize> Curve<N> {
     ) -> bool {
         if self.edwards.is_some() {
             let form = Edw(self);
-            let q_ed = self.ed_from_affine(&self.weierstrass_to_ed(q));
+            let q_ed = self.weierstrass_to_ed_extended(q);
             check_uncached(&form, self, self.g_tables_ed(), &q_ed, z1, z2, r)
         } else {
             let form = Jac(self);
@@ -391,7 +391,7 @@ impl<const N: usize> PreparedTables<N> {
     pub(crate) fn new(c: &Curve<N>, q: &AffinePoint<N>) -> Self {
         if c.edwards.is_some() {
             let form = Edw(c);
-            let q_ed = c.ed_from_affine(&c.weierstrass_to_ed(q));
+            let q_ed = c.weierstrass_to_ed_extended(q);
             PreparedTables::Edwards(comb_tables(&form, &q_ed, COMB_Q_WIDTH))
         } else {
             let form = Jac(c);

@@ -545,6 +545,53 @@ mod tests {
         assert_eq!(f.invert(&f.zero()), f.zero());
     }
 
+    /// The variable-time inverse against Fermat's, on every curve's p and q
+    /// (special and Montgomery moduli), including powers of two and values
+    /// with their low words cleared (long runs of halvings).
+    #[test]
+    fn vartime_inverse_agrees_with_fermat_on_every_modulus() {
+        fn check<const N: usize>(f: &MontField<N>) {
+            let mut x = [0x243f_6a88_85a3_08d3u64; N];
+            for round in 0..200u32 {
+                for (i, limb) in x.iter_mut().enumerate() {
+                    *limb = limb
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(u64::from(round) + i as u64);
+                }
+                let mut v = x;
+                match round % 4 {
+                    // a power of two: one long run of zeros
+                    0 => {
+                        v = [0; N];
+                        v[(round as usize / 4) % N] = 1 << (round % 64);
+                    }
+                    // low words cleared
+                    1 => v[..N / 2].iter_mut().for_each(|l| *l = 0),
+                    _ => {}
+                }
+                let a = f.to_mont(&v);
+                let inv = f.invert_vartime(&a);
+                assert_eq!(inv, f.invert(&a), "round {round}");
+                if limbs::is_zero_mask(&a.0) == 0 {
+                    assert_eq!(f.mul(&a, &inv), f.one());
+                }
+            }
+        }
+        use crate::curve::{AnyCurve, CurveId};
+        for id in CurveId::ALL {
+            match id.curve() {
+                AnyCurve::W4(c) => {
+                    check(&c.fp);
+                    check(&c.fq);
+                }
+                AnyCurve::W8(c) => {
+                    check(&c.fp);
+                    check(&c.fq);
+                }
+            }
+        }
+    }
+
     /// The same modulus with the fold disabled: plain Montgomery arithmetic.
     fn generic<const N: usize>(f: &MontField<N>) -> MontField<N> {
         let mut g = f.clone();
