@@ -8,6 +8,7 @@ pub(crate) mod jacobian;
 pub(crate) mod mul;
 pub(crate) mod params;
 pub(crate) mod point;
+pub(crate) mod scan;
 pub(crate) mod vartime;
 
 use std::sync::OnceLock;
@@ -42,8 +43,8 @@ pub(crate) struct Curve<const N: usize> {
     /// their scalar multiplications there.
     pub edwards: Option<EdwardsForm<N>>,
     /// Fixed-base tables for k*G (Weierstrass or Edwards), built on first use.
-    base_table: OnceLock<BaseTable<AffinePoint<N>>>,
-    ed_base_table: OnceLock<BaseTable<EdAffine<N>>>,
+    base_table: OnceLock<BaseTable<N, 2>>,
+    ed_base_table: OnceLock<BaseTable<N, 3>>,
     /// G's tables for verification, built on first use.
     g_tables_jac: OnceLock<GTables<AffinePoint<N>>>,
     g_tables_ed: OnceLock<GTables<EdAffine<N>>>,
@@ -86,12 +87,12 @@ impl<const N: usize> Curve<N> {
     }
 
     /// The fixed-base table of G, shared by all threads.
-    pub(crate) fn base_table(&self) -> &BaseTable<AffinePoint<N>> {
+    pub(crate) fn base_table(&self) -> &BaseTable<N, 2> {
         self.base_table.get_or_init(|| BaseTable::new(self))
     }
 
     /// The fixed-base table of G in Edwards form (Edwards curves only).
-    pub(crate) fn ed_base_table(&self) -> &BaseTable<EdAffine<N>> {
+    pub(crate) fn ed_base_table(&self) -> &BaseTable<N, 3> {
         self.ed_base_table
             .get_or_init(|| BaseTable::new_edwards(self))
     }

@@ -26,6 +26,7 @@ use super::Curve;
 use super::edwards::{EdAffine, EdPoint};
 use super::jacobian::JacobianPoint;
 use super::point::{AffinePoint, ProjectivePoint};
+use super::scan::{self, CtEntry, Packed};
 use crate::field::Fe;
 
 /// Upper bound on the number of signed digits of a scalar (4-bit windows
@@ -80,64 +81,59 @@ fn abs_and_sign(d: i8) -> (u8, Choice) {
     (abs, Choice::from(sign & 1))
 }
 
-/// A table entry that can be picked out of a row in constant time.
-pub(crate) trait CtEntry: Copy + Default {
-    /// `self |= other & mask`, limb by limb.
-    fn or_masked(&mut self, other: &Self, mask: u64);
-}
-
-#[inline(always)]
-fn or_fe<const N: usize>(dst: &mut Fe<N>, src: &Fe<N>, mask: u64) {
-    for i in 0..N {
-        dst.0[i] |= src.0[i] & mask;
-    }
-}
-
-impl<const N: usize> CtEntry for AffinePoint<N> {
+impl<const N: usize> CtEntry<N, 2> for AffinePoint<N> {
     #[inline(always)]
-    fn or_masked(&mut self, other: &Self, mask: u64) {
-        or_fe(&mut self.x, &other.x, mask);
-        or_fe(&mut self.y, &other.y, mask);
+    fn pack(&self) -> Packed<N, 2> {
+        [self.x.0, self.y.0]
     }
-}
-
-impl<const N: usize> CtEntry for EdAffine<N> {
     #[inline(always)]
-    fn or_masked(&mut self, other: &Self, mask: u64) {
-        or_fe(&mut self.u, &other.u, mask);
-        or_fe(&mut self.v, &other.v, mask);
-        or_fe(&mut self.duv, &other.duv, mask);
+    fn unpack(l: &Packed<N, 2>) -> Self {
+        AffinePoint {
+            x: Fe(l[0]),
+            y: Fe(l[1]),
+        }
     }
 }
 
-impl<const N: usize> CtEntry for ProjectivePoint<N> {
+impl<const N: usize> CtEntry<N, 3> for EdAffine<N> {
     #[inline(always)]
-    fn or_masked(&mut self, other: &Self, mask: u64) {
-        or_fe(&mut self.x, &other.x, mask);
-        or_fe(&mut self.y, &other.y, mask);
-        or_fe(&mut self.z, &other.z, mask);
+    fn pack(&self) -> Packed<N, 3> {
+        [self.u.0, self.v.0, self.duv.0]
+    }
+    #[inline(always)]
+    fn unpack(l: &Packed<N, 3>) -> Self {
+        EdAffine {
+            u: Fe(l[0]),
+            v: Fe(l[1]),
+            duv: Fe(l[2]),
+        }
     }
 }
 
-/// All ones when x = y, else zero; no branch ((z - 1) >> 63 is 1 exactly
-/// when z = x ^ y is 0, for z < 2^63).
-#[inline(always)]
-fn eq_mask(x: u64, y: u64) -> u64 {
-    (((x ^ y).wrapping_sub(1)) >> 63).wrapping_neg()
+impl<const N: usize> CtEntry<N, 3> for ProjectivePoint<N> {
+    #[inline(always)]
+    fn pack(&self) -> Packed<N, 3> {
+        [self.x.0, self.y.0, self.z.0]
+    }
+    #[inline(always)]
+    fn unpack(l: &Packed<N, 3>) -> Self {
+        ProjectivePoint {
+            x: Fe(l[0]),
+            y: Fe(l[1]),
+            z: Fe(l[2]),
+        }
+    }
 }
 
-/// Entry `abs` (1-based) of a row, or `start` when abs = 0, by a full
-/// scan: every entry is read and OR-ed in under a mask computed without
-/// branches, whatever abs is; exactly one mask is all ones.
+/// Entry `abs` (1-based) of a row of packed points, or `start` when
+/// abs = 0, by a full constant-time scan ([`scan::scan`]).
 #[inline(always)]
-fn scan_row<E: CtEntry, const L: usize>(row: &[E; L], abs: u8, start: E) -> E {
-    let abs = core::hint::black_box(abs) as u64;
-    let mut out = E::default();
-    out.or_masked(&start, eq_mask(abs, 0));
-    for (j, entry) in row.iter().enumerate() {
-        out.or_masked(entry, eq_mask(abs, j as u64 + 1));
-    }
-    out
+fn scan_row<E: CtEntry<N, K>, const N: usize, const K: usize, const L: usize>(
+    row: &[Packed<N, K>; L],
+    abs: u8,
+    start: &E,
+) -> E {
+    E::unpack(&scan::scan(row, abs, &start.pack()))
 }
 
 /// Number of digit positions the fixed-base tables need: ceil(64N / 6),
@@ -149,28 +145,24 @@ pub(crate) const fn base_positions<const N: usize>() -> usize {
 }
 
 /// Precomputed j * 2^(6i) * P, j = 1..32, for every digit position i, as
-/// affine Weierstrass points (two coordinates) or Edwards entries (three):
-/// 43 rows on 256-bit curves (88 / 132 KiB), 86 on 512-bit ones
+/// packed affine Weierstrass points (K = 2 coordinates) or Edwards entries
+/// (K = 3): 43 rows on 256-bit curves (88 / 132 KiB), 86 on 512-bit ones
 /// (352 / 528 KiB).
-pub(crate) struct BaseTable<E> {
-    windows: Vec<[E; BASE_ENTRIES]>,
+pub(crate) struct BaseTable<const N: usize, const K: usize> {
+    windows: Vec<[Packed<N, K>; BASE_ENTRIES]>,
 }
 
-impl<E: CtEntry + Default> BaseTable<E> {
-    fn from_entries(entries: Vec<E>) -> Self {
+impl<const N: usize, const K: usize> BaseTable<N, K> {
+    fn from_entries<E: CtEntry<N, K>>(entries: Vec<E>) -> Self {
         let windows = entries
             .chunks_exact(BASE_ENTRIES)
-            .map(|w| {
-                let mut row = [E::default(); BASE_ENTRIES];
-                row.copy_from_slice(w);
-                row
-            })
+            .map(|w| core::array::from_fn(|j| w[j].pack()))
             .collect();
         BaseTable { windows }
     }
 }
 
-impl<const N: usize> BaseTable<AffinePoint<N>> {
+impl<const N: usize> BaseTable<N, 2> {
     pub(crate) fn new(c: &Curve<N>) -> Self {
         let positions = base_positions::<N>();
         let mut projective = Vec::with_capacity(positions * BASE_ENTRIES);
@@ -191,7 +183,7 @@ impl<const N: usize> BaseTable<AffinePoint<N>> {
     }
 }
 
-impl<const N: usize> BaseTable<EdAffine<N>> {
+impl<const N: usize> BaseTable<N, 3> {
     pub(crate) fn new_edwards(c: &Curve<N>) -> Self {
         let positions = base_positions::<N>();
         let mut points = Vec::with_capacity(positions * BASE_ENTRIES);
@@ -241,7 +233,7 @@ impl<const N: usize> Curve<N> {
         let mut acc_is_identity = Choice::from(1);
         for (i, &digit) in digits.iter().enumerate().take(incomplete) {
             let (abs, negative) = abs_and_sign(digit);
-            let mut t = scan_row(&table.windows[i], abs, AffinePoint::default());
+            let mut t = scan_row(&table.windows[i], abs, &AffinePoint::default());
             t.y = f.cond_neg(&t.y, negative);
             let sum = self.jac_add_affine_incomplete(&acc, &t);
             let next =
@@ -259,7 +251,7 @@ impl<const N: usize> Curve<N> {
         };
         for (i, &digit) in digits.iter().enumerate().take(positions).skip(incomplete) {
             let (abs, negative) = abs_and_sign(digit);
-            let mut t = scan_row(&table.windows[i], abs, AffinePoint::default());
+            let mut t = scan_row(&table.windows[i], abs, &AffinePoint::default());
             t.y = f.cond_neg(&t.y, negative);
             let sum = self.add_mixed(&acc, &t);
             // A zero digit selected nothing; keep acc (constant-time select).
@@ -289,7 +281,7 @@ impl<const N: usize> Curve<N> {
         let neutral = self.ed_affine_identity();
         for (i, &digit) in digits.iter().enumerate().take(base_positions::<N>()) {
             let (abs, negative) = abs_and_sign(digit);
-            let mut t = scan_row(&table.windows[i], abs, neutral);
+            let mut t = scan_row(&table.windows[i], abs, &neutral);
             t.u = self.fp.cond_neg(&t.u, negative);
             t.duv = self.fp.cond_neg(&t.duv, negative);
             acc = self.ed_add_affine(&acc, &t);
@@ -328,7 +320,7 @@ impl<const N: usize> Curve<N> {
             if d == 0 {
                 continue;
             }
-            let mut t = table.windows[i][(d.unsigned_abs() - 1) as usize];
+            let mut t = AffinePoint::unpack(&table.windows[i][(d.unsigned_abs() - 1) as usize]);
             if d < 0 {
                 t.y = self.fp.neg(&t.y);
             }
@@ -345,6 +337,7 @@ impl<const N: usize> Curve<N> {
         for j in 1..8 {
             multiples[j] = self.add(&multiples[j - 1], &base);
         }
+        let packed: [Packed<N, 3>; 8] = core::array::from_fn(|j| multiples[j].pack());
         let mut digits = recode_signed_radix16(k);
         let identity = self.identity();
         let mut acc = identity;
@@ -353,7 +346,7 @@ impl<const N: usize> Curve<N> {
                 acc = self.double(&acc);
             }
             let (abs, negative) = abs_and_sign(d);
-            let mut t = scan_row(&multiples, abs, identity);
+            let mut t = scan_row(&packed, abs, &identity);
             t.y = self.fp.cond_neg(&t.y, negative);
             acc = self.add(&acc, &t);
         }

@@ -10,7 +10,10 @@
 //! and a w-bit window costs one addition on average per w + 1 bits.
 //!
 //! * Uncached verification: G's table is precomputed once per curve with a
-//!   large width (10); Q's is built per call with width 5.
+//!   large width (10); Q's is built per call with width 5 (affine on the
+//!   Weierstrass curves, one shared inversion; on the Edwards curves left
+//!   projective, since there an addition of a projective entry costs only
+//!   1M more and the inversion is saved).
 //! * Cached (prepared) keys: the scalar is cut into `t` chunks of `d` bits,
 //!   z = sum_j z_j 2^(dj), and both G and Q get a table for each
 //!   2^(dj) * point (a comb). The doubling chain shrinks from 64N to d.
@@ -22,7 +25,7 @@
 //! of r' = r, r + q, ... below p.
 
 use super::Curve;
-use super::edwards::{EdAffine, EdPoint};
+use super::edwards::{EdAffine, EdCached, EdPoint};
 use super::jacobian::JacobianPoint;
 use super::point::AffinePoint;
 use crate::field::{Fe, limbs};
@@ -97,6 +100,11 @@ pub(crate) trait VarForm<const N: usize> {
     type Acc: Copy;
     /// Table entry (affine, ready for a mixed addition).
     type Entry: Copy;
+    /// Entry of the per-call table of Q in uncached verification.
+    type QEntry: Copy;
+    /// Q's odd multiples up to width `w` as table entries.
+    fn q_table(&self, q: &Self::Acc, w: u32) -> Vec<Self::QEntry>;
+    fn add_q_entry(&self, p: &Self::Acc, e: &Self::QEntry, negate: bool) -> Self::Acc;
     fn identity(&self) -> Self::Acc;
     /// 2P; `then_add` says whether an addition follows.
     fn double(&self, p: &Self::Acc, then_add: bool) -> Self::Acc;
@@ -116,6 +124,16 @@ pub(crate) struct Edw<'a, const N: usize>(pub &'a Curve<N>);
 impl<const N: usize> VarForm<N> for Jac<'_, N> {
     type Acc = JacobianPoint<N>;
     type Entry = AffinePoint<N>;
+    /// Affine: a mixed Jacobian addition (7M + 4S) is 5M cheaper than a
+    /// full one, which pays for normalising the table.
+    type QEntry = AffinePoint<N>;
+    fn q_table(&self, q: &Self::Acc, w: u32) -> Vec<Self::QEntry> {
+        self.normalize(&odd_multiples(self, q, w))
+    }
+    #[inline(always)]
+    fn add_q_entry(&self, p: &Self::Acc, e: &Self::QEntry, negate: bool) -> Self::Acc {
+        self.add_entry(p, e, negate)
+    }
     fn identity(&self) -> Self::Acc {
         self.0.jac_identity()
     }
@@ -149,6 +167,19 @@ impl<const N: usize> VarForm<N> for Jac<'_, N> {
 impl<const N: usize> VarForm<N> for Edw<'_, N> {
     type Acc = EdPoint<N>;
     type Entry = EdAffine<N>;
+    /// Not normalised: an addition with Z2 != 1 costs 1M more (9M), less
+    /// than the inversion and ~7M per entry that normalising would cost.
+    type QEntry = EdCached<N>;
+    fn q_table(&self, q: &Self::Acc, w: u32) -> Vec<Self::QEntry> {
+        odd_multiples(self, q, w)
+            .iter()
+            .map(|p| self.0.ed_cached(p))
+            .collect()
+    }
+    #[inline(always)]
+    fn add_q_entry(&self, p: &Self::Acc, e: &Self::QEntry, negate: bool) -> Self::Acc {
+        self.0.ed_add_cached(p, e, negate)
+    }
     fn identity(&self) -> Self::Acc {
         self.0.ed_identity()
     }
@@ -248,6 +279,34 @@ fn straus<const N: usize, F: VarForm<N>>(
     acc
 }
 
+/// z1*G + z2*Q from their wNAF digits: one doubling chain, G's entries
+/// from the per-curve table, Q's from its per-call one.
+fn straus_uncached<const N: usize, F: VarForm<N>>(
+    form: &F,
+    g: (&[i16], &[F::Entry]),
+    q: (&[i16], &[F::QEntry]),
+    len: usize,
+) -> F::Acc {
+    let mut acc = form.identity();
+    let mut started = false;
+    for i in (0..len).rev() {
+        let (dg, dq) = (g.0[i], q.0[i]);
+        let any = dg != 0 || dq != 0;
+        if started {
+            acc = form.double(&acc, any);
+        }
+        if dg != 0 {
+            acc = form.add_entry(&acc, &g.1[(dg.unsigned_abs() >> 1) as usize], dg < 0);
+            started = true;
+        }
+        if dq != 0 {
+            acc = form.add_q_entry(&acc, &q.1[(dq.unsigned_abs() >> 1) as usize], dq < 0);
+            started = true;
+        }
+    }
+    acc
+}
+
 /// Per-curve tables of G for verification.
 pub(crate) struct GTables<E> {
     /// Odd multiples of G up to width G_WIDTH.
@@ -296,15 +355,11 @@ pub(crate) fn check_uncached<const N: usize, F: VarForm<N>>(
     z2: &[u64; N],
     r: &[u64; N],
 ) -> bool {
-    let q_table = form.normalize(&odd_multiples(form, q_point, Q_WIDTH));
+    let q_table = form.q_table(q_point, Q_WIDTH);
     let (d1, l1) = wnaf(z1, G_WIDTH);
     let (d2, l2) = wnaf(z2, Q_WIDTH);
     let len = l1.max(l2);
-    let acc = straus(
-        form,
-        &[(&d1[..], &g.wnaf[..]), (&d2[..], &q_table[..])],
-        len,
-    );
+    let acc = straus_uncached(form, (&d1[..], &g.wnaf[..]), (&d2[..], &q_table[..]), len);
     let (num, den) = form.x_fraction(&acc);
     x_matches(c, &num, &den, r)
 }

@@ -3,6 +3,49 @@
 //! Everything here runs in time independent of the limb values: carries and
 //! borrows are propagated arithmetically and choices are made with masks.
 
+/// Runs `$body` once for each `$i` in 0..8 with `$i` a constant, so that
+/// the row loops of the 8-limb (512-bit) products are fully unrolled:
+/// LLVM unrolls the inner loops of a `for i in 0..N` row loop but keeps
+/// the outer one as a loop at N = 8, with the 16-limb product in memory,
+/// which cost about twice the instructions of straight-line code
+/// (measured in a scratch benchmark: ~900 against ~440 per product).
+/// Bodies guard with `if $i < N`, which folds away for N = 4.
+macro_rules! unroll8 {
+    ($i:ident, $body:block) => {{
+        let $i: usize = 0;
+        $body
+    }
+    {
+        let $i: usize = 1;
+        $body
+    }
+    {
+        let $i: usize = 2;
+        $body
+    }
+    {
+        let $i: usize = 3;
+        $body
+    }
+    {
+        let $i: usize = 4;
+        $body
+    }
+    {
+        let $i: usize = 5;
+        $body
+    }
+    {
+        let $i: usize = 6;
+        $body
+    }
+    {
+        let $i: usize = 7;
+        $body
+    }};
+}
+pub(crate) use unroll8;
+
 /// `a + b + carry`, returning (sum, carry-out in {0, 1}).
 #[inline(always)]
 pub(crate) const fn adc(a: u64, b: u64, carry: u64) -> (u64, u64) {

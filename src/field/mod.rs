@@ -192,16 +192,40 @@ impl<const N: usize> MontField<N> {
         self.add(a, a)
     }
 
-    /// Montgomery product `a * b / R mod m` (CIOS: the reduction interleaved
-    /// with the schoolbook product, one limb of `b` at a time).
+    /// Montgomery product `a * b / R mod m`: the schoolbook product, then
+    /// the Montgomery reduction (or the fold, for the special moduli).
+    ///
+    /// Products wider than four limbs are not inlined: fully unrolled, one
+    /// 8-limb product and its reduction are ~450 instructions, and inlining
+    /// all of them into the point formulas makes the verification loop of a
+    /// 512-bit curve ~100,000 instructions long, far beyond the
+    /// instruction cache; one out-of-line copy stays hot.
     #[inline(always)]
     pub(crate) fn mul(&self, a: &Fe<N>, b: &Fe<N>) -> Fe<N> {
-        Fe(self.mont_mul(&a.0, &b.0))
+        if N > 4 {
+            Fe(self.mont_mul_out_of_line(&a.0, &b.0))
+        } else {
+            Fe(self.mont_mul(&a.0, &b.0))
+        }
     }
 
     #[inline(always)]
     pub(crate) fn square(&self, a: &Fe<N>) -> Fe<N> {
-        Fe(self.mont_sqr(&a.0))
+        if N > 4 {
+            Fe(self.mont_sqr_out_of_line(&a.0))
+        } else {
+            Fe(self.mont_sqr(&a.0))
+        }
+    }
+
+    #[inline(never)]
+    fn mont_mul_out_of_line(&self, a: &[u64; N], b: &[u64; N]) -> [u64; N] {
+        self.mont_mul(a, b)
+    }
+
+    #[inline(never)]
+    fn mont_sqr_out_of_line(&self, a: &[u64; N]) -> [u64; N] {
+        self.mont_sqr(a)
     }
 
     /// Squaring: the off-diagonal products once, doubled, plus the squares
@@ -211,13 +235,15 @@ impl<const N: usize> MontField<N> {
     fn mont_sqr(&self, a: &[u64; N]) -> [u64; N] {
         // 2N <= 16 limbs for the widest (512-bit) fields.
         let mut t = [0u64; 16];
-        for i in 0..N {
-            let mut carry = 0u64;
-            for j in (i + 1)..N {
-                (t[i + j], carry) = mac(t[i + j], a[i], a[j], carry);
+        limbs::unroll8!(i, {
+            if i < N {
+                let mut carry = 0u64;
+                for j in (i + 1)..N {
+                    (t[i + j], carry) = mac(t[i + j], a[i], a[j], carry);
+                }
+                t[i + N] = carry;
             }
-            t[i + N] = carry;
-        }
+        });
         let mut top = 0u64;
         for limb in t.iter_mut().take(2 * N) {
             let next = *limb >> 63;
@@ -237,14 +263,16 @@ impl<const N: usize> MontField<N> {
     #[inline(always)]
     fn mont_reduce(&self, t: &mut [u64; 16]) -> [u64; N] {
         let mut overflow = 0u64;
-        for i in 0..N {
-            let u = t[i].wrapping_mul(self.m_inv);
-            let mut carry = 0u64;
-            for j in 0..N {
-                (t[i + j], carry) = mac(t[i + j], u, self.m[j], carry);
+        limbs::unroll8!(i, {
+            if i < N {
+                let u = t[i].wrapping_mul(self.m_inv);
+                let mut carry = 0u64;
+                for j in 0..N {
+                    (t[i + j], carry) = mac(t[i + j], u, self.m[j], carry);
+                }
+                (t[i + N], overflow) = adc(t[i + N], carry, overflow);
             }
-            (t[i + N], overflow) = adc(t[i + N], carry, overflow);
-        }
+        });
         let mut out = [0u64; N];
         out.copy_from_slice(&t[N..2 * N]);
         self.reduce_once(&out, overflow)
@@ -254,13 +282,15 @@ impl<const N: usize> MontField<N> {
     #[inline(always)]
     fn mul_wide(a: &[u64; N], b: &[u64; N]) -> [u64; 16] {
         let mut t = [0u64; 16];
-        for i in 0..N {
-            let mut carry = 0u64;
-            for j in 0..N {
-                (t[i + j], carry) = mac(t[i + j], a[i], b[j], carry);
+        limbs::unroll8!(i, {
+            if i < N {
+                let mut carry = 0u64;
+                for j in 0..N {
+                    (t[i + j], carry) = mac(t[i + j], a[i], b[j], carry);
+                }
+                t[i + N] = carry;
             }
-            t[i + N] = carry;
-        }
+        });
         t
     }
 

@@ -92,7 +92,7 @@ fn sign_chunk<const N: usize>(
         match rs {
             Some(rs) => out.push(rs),
             // r = 0, s = 0 or k = 0: retry this one with the single path.
-            None => out.push(sign_generic(c, d, digests[i])?),
+            None => out.push(sign_generic(c, d, &dsa::nonce_mac(d), digests[i])?),
         }
     }
     for (k, _) in nonces.iter_mut() {

@@ -93,18 +93,9 @@ pub(crate) fn nonce_mac<const N: usize>(d: &[u64; N]) -> HmacSha512 {
 /// key, a cache-timing channel. SHA-512 is add-rotate-xor and
 /// constant-time. The nonce never leaves this function, so the choice
 /// does not affect interoperability.
-pub(crate) fn hedged_nonce<const N: usize>(
-    c: &Curve<N>,
-    d: &[u64; N],
-    digest: &[u8],
-    randomness: &[u8; 64],
-    counter: u8,
-) -> [u64; N] {
-    hedged_nonce_keyed(c, &nonce_mac(d), digest, randomness, counter, None)
-}
-
-/// [`hedged_nonce`] with the keyed HMAC given. A batch passes each
-/// message's position, so messages of one batch (which share one draw of
+///
+/// `keyed` is [`nonce_mac`] of the key (a signing key keeps one). A batch
+/// passes each message's position, so messages of one batch (which share one draw of
 /// randomness) get distinct HMAC inputs even when their digests are equal.
 pub(crate) fn hedged_nonce_keyed<const N: usize>(
     c: &Curve<N>,
