@@ -6,10 +6,9 @@
 //! memory addresses and the instruction sequence are the same whatever the
 //! (secret) index is.
 //!
-//! On x86-64 the masked ORs run two limbs at a time in SSE2 registers
-//! (part of the x86-64 baseline, so no run-time detection and no `unsafe`):
-//! the scan was about a third of k*G and LLVM kept it scalar, three
-//! instructions per limb with the accumulators spilling to the stack.
+//! Entries are packed so that a row is one contiguous array of limbs; the
+//! masked ORs are plain Rust (an SSE2 version needs `unsafe` calls in
+//! Rust 1.95, which the crate forbids, and was not measured to be worth it).
 
 /// K field elements of N limbs: the stored form of a table entry.
 pub(crate) type Packed<const N: usize, const K: usize> = [[u64; N]; K];
@@ -37,32 +36,19 @@ pub(crate) fn scan<const N: usize, const K: usize, const L: usize>(
     start: &Packed<N, K>,
 ) -> Packed<N, K> {
     let abs = core::hint::black_box(abs) as u64;
-    imp::scan(row, abs, start)
-}
-
-mod imp {
-    use super::{Packed, eq_mask};
-
-    #[inline(always)]
-    pub(super) fn scan<const N: usize, const K: usize, const L: usize>(
-        row: &[Packed<N, K>; L],
-        abs: u64,
-        start: &Packed<N, K>,
-    ) -> Packed<N, K> {
-        let mut out = [[0u64; N]; K];
-        let mut or_masked = |entry: &Packed<N, K>, mask: u64| {
-            for k in 0..K {
-                for i in 0..N {
-                    out[k][i] |= entry[k][i] & mask;
-                }
+    let mut out = [[0u64; N]; K];
+    let mut or_masked = |entry: &Packed<N, K>, mask: u64| {
+        for k in 0..K {
+            for i in 0..N {
+                out[k][i] |= entry[k][i] & mask;
             }
-        };
-        or_masked(start, eq_mask(abs, 0));
-        for (j, entry) in row.iter().enumerate() {
-            or_masked(entry, eq_mask(abs, j as u64 + 1));
         }
-        out
+    };
+    or_masked(start, eq_mask(abs, 0));
+    for (j, entry) in row.iter().enumerate() {
+        or_masked(entry, eq_mask(abs, j as u64 + 1));
     }
+    out
 }
 
 #[cfg(test)]

@@ -31,12 +31,12 @@ const CHUNK: usize = 64;
 fn sign_chunk<const N: usize>(
     c: &Curve<N>,
     d: &[u64; N],
+    keyed: &dsa::HmacSha512,
     digests: &[&[u8]],
     first_index: u64,
 ) -> Result<Vec<([u64; N], [u64; N])>> {
     let f = &c.fp;
     let randomness = os_random::<64>()?;
-    let keyed = dsa::nonce_mac(d);
     let mut es = Vec::with_capacity(digests.len());
     let mut nonces = Vec::with_capacity(digests.len());
     let mut nums = Vec::with_capacity(digests.len());
@@ -48,7 +48,7 @@ fn sign_chunk<const N: usize>(
         })?;
         let k = dsa::hedged_nonce_keyed(
             c,
-            &keyed,
+            keyed,
             digest,
             &randomness,
             0,
@@ -92,7 +92,7 @@ fn sign_chunk<const N: usize>(
         match rs {
             Some(rs) => out.push(rs),
             // r = 0, s = 0 or k = 0: retry this one with the single path.
-            None => out.push(sign_generic(c, d, &dsa::nonce_mac(d), digests[i])?),
+            None => out.push(sign_generic(c, d, keyed, digests[i])?),
         }
     }
     for (k, _) in nonces.iter_mut() {
@@ -128,14 +128,18 @@ impl SigningKey {
     fn sign_chunk_any(&self, digests: &[&[u8]], first_index: u64) -> Result<Vec<Signature>> {
         let size = self.curve.key_size();
         match (&self.secret, self.curve.curve()) {
-            (Secret::W4(d), AnyCurve::W4(c)) => Ok(sign_chunk(c, d, digests, first_index)?
-                .iter()
-                .map(|(r, s)| Signature::from_limbs(size, r, s))
-                .collect()),
-            (Secret::W8(d), AnyCurve::W8(c)) => Ok(sign_chunk(c, d, digests, first_index)?
-                .iter()
-                .map(|(r, s)| Signature::from_limbs(size, r, s))
-                .collect()),
+            (Secret::W4(d), AnyCurve::W4(c)) => {
+                Ok(sign_chunk(c, d, &self.nonce_mac, digests, first_index)?
+                    .iter()
+                    .map(|(r, s)| Signature::from_limbs(size, r, s))
+                    .collect())
+            }
+            (Secret::W8(d), AnyCurve::W8(c)) => {
+                Ok(sign_chunk(c, d, &self.nonce_mac, digests, first_index)?
+                    .iter()
+                    .map(|(r, s)| Signature::from_limbs(size, r, s))
+                    .collect())
+            }
             _ => Err(Error::KeyMismatch(
                 "key width does not match its curve".into(),
             )),
