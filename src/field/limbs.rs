@@ -81,6 +81,28 @@ pub(crate) fn sub<const N: usize>(a: &[u64; N], b: &[u64; N]) -> ([u64; N], u64)
     (out, borrow)
 }
 
+/// a + x for a single word x, and the carry out.
+#[inline(always)]
+pub(crate) fn add_small<const N: usize>(a: &[u64; N], x: u64) -> ([u64; N], u64) {
+    let mut out = [0u64; N];
+    let mut carry = x;
+    for i in 0..N {
+        (out[i], carry) = adc(a[i], carry, 0);
+    }
+    (out, carry)
+}
+
+/// a - x for a single word x, and the borrow out.
+#[inline(always)]
+pub(crate) fn sub_small<const N: usize>(a: &[u64; N], x: u64) -> ([u64; N], u64) {
+    let mut out = [0u64; N];
+    let mut borrow = x;
+    for i in 0..N {
+        (out[i], borrow) = sbb(a[i], borrow, 0);
+    }
+    (out, borrow)
+}
+
 /// `a + b` over N limbs, returning the sum and the final carry.
 #[inline(always)]
 pub(crate) fn add<const N: usize>(a: &[u64; N], b: &[u64; N]) -> ([u64; N], u64) {
