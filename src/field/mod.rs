@@ -427,7 +427,7 @@ impl<const N: usize> MontField<N> {
             .to_words();
         // Zero has no inverse; its "inverse" is defined as zero here.
         let inv = limbs::select(!limbs::is_zero_mask(&a.0), &inv, &[0; N]);
-        self.from_plain_inverse(&inv)
+        self.stored_inverse(&inv)
     }
 
     /// `a^-1` for a PUBLIC `a` (zero maps to zero): the same iteration,
@@ -440,14 +440,14 @@ impl<const N: usize> MontField<N> {
             .invert_odd_mod_vartime(&self.odd_m)
             .to_inner_unchecked()
             .to_words();
-        self.from_plain_inverse(&inv)
+        self.stored_inverse(&inv)
     }
 
     /// The stored element a^-1 from the plain integer inverse of a's stored
     /// value: (a R)^-1 = a^-1 R^-1, times R^3 / R gives a^-1 R (R = 1 for
     /// the special moduli, where the stored value is a itself).
     #[inline(always)]
-    fn from_plain_inverse(&self, inv: &[u64; N]) -> Fe<N> {
+    fn stored_inverse(&self, inv: &[u64; N]) -> Fe<N> {
         if self.special_c != 0 {
             Fe(*inv)
         } else {
