@@ -174,12 +174,15 @@ impl<const N: usize> MontField<N> {
     #[inline(always)]
     pub(crate) fn sub(&self, a: &Fe<N>, b: &Fe<N>) -> Fe<N> {
         let (diff, borrow) = limbs::sub(&a.0, &b.0);
-        let mask = limbs::opaque(borrow.wrapping_neg());
         if self.special_c != 0 {
             // diff + m = diff - c (mod 2^(64N)), and a - b + m >= 0 means
-            // the subtraction of c cannot borrow out.
-            return Fe(limbs::sub_small(&diff, self.special_c & mask).0);
+            // the subtraction of c cannot borrow out. The mask stays opaque:
+            // without it LLVM branched on the borrow in 8-limb subtractions
+            // (caught by ct-check).
+            let c_or_zero = self.special_c & limbs::opaque(borrow.wrapping_neg());
+            return Fe(limbs::sub_small(&diff, c_or_zero).0);
         }
+        let mask = limbs::opaque(borrow.wrapping_neg());
         let mut out = [0u64; N];
         let mut carry = 0;
         for i in 0..N {
@@ -330,13 +333,13 @@ impl<const N: usize> MontField<N> {
 
     /// V mod m for V = hi * 2^(64N) + lo < 2m and m = 2^(64N) - c. V >= m
     /// exactly when hi = 1 or lo + c carries out, and then V - m is
-    /// lo + c mod 2^(64N); so c is added (or zero is), with no select.
+    /// lo + c mod 2^(64N). The sum is kept and selected: computing only
+    /// its carry let the compiler short-circuit the carry chain into
+    /// branches on the limbs (caught by ct-check on 8-limb additions).
     #[inline(always)]
     fn reduce_once_special(&self, lo: &[u64; N], hi: u64) -> [u64; N] {
-        let c = self.special_c;
-        let (_, carry) = limbs::add_small(lo, c);
-        let over = (hi | carry).wrapping_neg();
-        limbs::add_small(lo, c & over).0
+        let (plus_c, carry) = limbs::add_small(lo, self.special_c);
+        limbs::select((hi | carry).wrapping_neg(), &plus_c, lo)
     }
 
     /// The Montgomery product on raw limbs. Correct whenever `a * b < m * R`,

@@ -17,7 +17,7 @@
 //! 2. k = GOST 28147-89 ECB decryption of `primary.key` under KEK (S-box
 //!    TC26 Z for 2012 keys, CryptoPro-A for 2001 keys), read little-endian.
 //! 3. d = k * m^-1 mod q, m = the little-endian mask from `masks.key`;
-//!    computed in the crate's constant-time scalar field (Fermat inversion).
+//!    computed in the crate's constant-time scalar field (safegcd inversion).
 //!
 //! Checks, before and after: the header MAC (GOST 28147-89 MAC under a
 //! zero key over the DER of the header content), the mask MAC (keyed by the

@@ -6,7 +6,7 @@
 //!
 //! * the field inversion that turns each k_i*G's x-coordinate num_i/den_i
 //!   into an integer: Montgomery's trick inverts the product of all den_i
-//!   once (constant-time Fermat inversion) and recovers every 1/den_i with
+//!   once (constant-time safegcd inversion) and recovers every 1/den_i with
 //!   three multiplications, so a chunk of 64 pays one inversion instead of
 //!   64;
 //! * the HMAC key schedule and the draw of OS randomness (one per chunk).
