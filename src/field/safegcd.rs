@@ -118,7 +118,7 @@ impl<const N: usize> Inverter<N> {
     #[inline(always)]
     fn update_de(&self, d: &mut Signed62, e: &mut Signed62, t: &Transition) {
         let top = Self::LIMBS - 1;
-        let (sd, se) = (d[top] >> 63, e[top] >> 63);
+        let (sd, se) = (opaque(d[top] >> 63), opaque(e[top] >> 63));
         let mut md = (t.u & sd) + (t.v & se);
         let mut me = (t.q & sd) + (t.r & se);
         let (u, v, q, r) = (t.u as i128, t.v as i128, t.q as i128, t.r as i128);
@@ -150,14 +150,17 @@ impl<const N: usize> Inverter<N> {
     /// add m if negative, negate, add m if negative; carries propagated.
     fn normalize(&self, d: &mut Signed62, negate: i64) {
         let top = Self::LIMBS - 1;
+        // The masks are opaque: seeing a 0 / -1 value, LLVM otherwise split
+        // this into two branches on the sign (caught by ct-check).
         let add_m_if_negative = |d: &mut Signed62| {
-            let mask = d[top] >> 63;
+            let mask = opaque(d[top] >> 63);
             for (limb, m) in d.iter_mut().zip(&self.m).take(Self::LIMBS) {
                 *limb += m & mask;
             }
             carry_signed62::<N>(d);
         };
         add_m_if_negative(d);
+        let negate = opaque(negate);
         for limb in d.iter_mut().take(Self::LIMBS) {
             *limb = (*limb ^ negate) - negate;
         }
@@ -207,6 +210,12 @@ fn divsteps_62(mut delta: i64, mut f: i64, mut g: i64) -> (i64, Transition) {
         v = v.wrapping_shl(1);
     }
     (delta, Transition { u, v, q, r })
+}
+
+/// A mask the optimiser cannot see through (see `limbs::opaque`).
+#[inline(always)]
+fn opaque(mask: i64) -> i64 {
+    core::hint::black_box(mask)
 }
 
 fn is_zero<const N: usize>(a: &Signed62) -> bool {
