@@ -81,6 +81,18 @@ pub(crate) fn sub<const N: usize>(a: &[u64; N], b: &[u64; N]) -> ([u64; N], u64)
     (out, borrow)
 }
 
+/// x^-1 mod 2^64 for odd x, by Newton's iteration (each step doubles the
+/// number of correct low bits: 1, 2, 4, ... 64).
+pub(crate) const fn inverse_mod_2_64(x: u64) -> u64 {
+    let mut inv = 1u64;
+    let mut step = 0;
+    while step < 6 {
+        inv = inv.wrapping_mul(2u64.wrapping_sub(x.wrapping_mul(inv)));
+        step += 1;
+    }
+    inv
+}
+
 /// a + x for a single word x, and the carry out.
 #[inline(always)]
 pub(crate) fn add_small<const N: usize>(a: &[u64; N], x: u64) -> ([u64; N], u64) {
@@ -238,6 +250,19 @@ mod tests {
         assert_eq!(from_le_bytes::<4>(&le), Some(v));
         assert_eq!(from_be_bytes::<4>(&[0u8; 40]), Some([0; 4]));
         assert_eq!(from_be_bytes::<4>(&[1u8; 33]), None);
+    }
+
+    #[test]
+    fn inverse_mod_2_64_inverts_odd_words() {
+        for x in [
+            1u64,
+            3,
+            0xffff_ffff_ffff_fd97,
+            u64::MAX,
+            0x1234_5678_9abc_def1,
+        ] {
+            assert_eq!(x.wrapping_mul(inverse_mod_2_64(x)), 1, "x = {x:#x}");
+        }
     }
 
     #[test]

@@ -87,12 +87,7 @@ impl<const N: usize> MontField<N> {
     /// Runs once per curve at start-up; variable-time in `m` (public).
     pub(crate) fn new(m: [u64; N]) -> Self {
         assert!(m[0] & 1 == 1, "Montgomery modulus must be odd");
-        // Newton iteration for m^-1 mod 2^64: each step doubles the correct bits.
-        let mut inv = 1u64;
-        for _ in 0..6 {
-            inv = inv.wrapping_mul(2u64.wrapping_sub(m[0].wrapping_mul(inv)));
-        }
-        let m_inv = inv.wrapping_neg();
+        let m_inv = limbs::inverse_mod_2_64(m[0]).wrapping_neg();
         // R mod m and R^2 mod m by repeated modular doubling from 1.
         let mut x = [0u64; N];
         x[0] = 1;

@@ -45,14 +45,9 @@ impl<const N: usize> Inverter<N> {
 
     pub(crate) fn new(m: &[u64; N]) -> Self {
         assert!(N < MAX_LIMBS && m[0] & 1 == 1);
-        // m^-1 mod 2^64 by Newton's iteration, then truncated to 62 bits.
-        let mut inv = 1u64;
-        for _ in 0..6 {
-            inv = inv.wrapping_mul(2u64.wrapping_sub(m[0].wrapping_mul(inv)));
-        }
         Inverter {
             m: to_signed62::<N>(m),
-            m_inv62: inv & LIMB_MASK as u64,
+            m_inv62: super::limbs::inverse_mod_2_64(m[0]) & LIMB_MASK as u64,
         }
     }
 
