@@ -17,6 +17,7 @@
 //! No method branches on or indexes memory by element values; only the
 //! modulus (public) steers control flow, and `*_vartime` methods say so.
 
+mod adx;
 pub(crate) mod limbs;
 mod safegcd;
 
@@ -80,6 +81,8 @@ pub(crate) struct MontField<const N: usize> {
     r3: [u64; N],
     /// Bernstein-Yang inversion modulo `m`.
     inverter: safegcd::Inverter<N>,
+    /// The mulx/adx kernels, for `m = 2^512 - c` on CPUs that have them.
+    adx: Option<adx::Adx>,
 }
 
 impl<const N: usize> MontField<N> {
@@ -122,6 +125,11 @@ impl<const N: usize> MontField<N> {
             special_c,
             r3: r2,
             inverter: safegcd::Inverter::new(&m),
+            adx: if N == 8 && special_c != 0 {
+                adx::Adx::detect()
+            } else {
+                None
+            },
         };
         field.r3 = field.mont_mul(&r2, &r2);
         field
@@ -224,11 +232,21 @@ impl<const N: usize> MontField<N> {
 
     #[inline(never)]
     fn mont_mul_out_of_line(&self, a: &[u64; N], b: &[u64; N]) -> [u64; N] {
+        if let (Some(adx), Ok(a8), Ok(b8)) = (
+            self.adx,
+            <&[u64; 8]>::try_from(&a[..]),
+            <&[u64; 8]>::try_from(&b[..]),
+        ) {
+            return widen(&adx.mul(a8, b8, self.special_c));
+        }
         self.mont_mul(a, b)
     }
 
     #[inline(never)]
     fn mont_sqr_out_of_line(&self, a: &[u64; N]) -> [u64; N] {
+        if let (Some(adx), Ok(a8)) = (self.adx, <&[u64; 8]>::try_from(&a[..])) {
+            return widen(&adx.square(a8, self.special_c));
+        }
         self.mont_sqr(a)
     }
 
@@ -474,6 +492,14 @@ impl<const N: usize> MontField<N> {
     }
 }
 
+/// An 8-limb kernel result as `[u64; N]` (N = 8 whenever kernels are set).
+#[inline(always)]
+fn widen<const N: usize>(x: &[u64; 8]) -> [u64; N] {
+    let mut out = [0u64; N];
+    out.copy_from_slice(&x[..N]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -585,6 +611,7 @@ mod tests {
     /// The same modulus with the fold disabled: plain Montgomery arithmetic.
     fn generic<const N: usize>(f: &MontField<N>) -> MontField<N> {
         let mut g = f.clone();
+        g.adx = None;
         if g.special_c != 0 {
             g.special_c = 0;
             let mut x = [0u64; N];
@@ -673,6 +700,63 @@ mod tests {
         let m1 = f.neg(&f.one());
         assert_eq!(f.square(&m1), f.one());
         assert_eq!(f.to_int(&f.mul(&m1, &f.one())), g.to_int(&g.neg(&g.one())));
+    }
+
+    /// The mulx/adx kernels against the portable fold, on random inputs and
+    /// on the values where carries and the last subtraction decide: all
+    /// ones, m - 1, m - c .. m + c (unreduced inputs below 2^512 are
+    /// allowed), and inputs with one word set. Skipped (and said so) on
+    /// CPUs without BMI2/ADX.
+    #[test]
+    fn adx_kernels_agree_with_portable_code() {
+        let f = MontField::<8>::new(limbs::from_hex(
+            "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFDC7",
+        ));
+        let Some(adx) = f.adx else {
+            eprintln!(
+                "adx_kernels_agree_with_portable_code: no BMI2/ADX here (or GOSTCMS_NO_ADX), skipped"
+            );
+            return;
+        };
+        let c = f.special_c;
+        let mut specials: Vec<[u64; 8]> = vec![[0; 8], [u64::MAX; 8]];
+        for delta in 0..=2 * c + 2 {
+            // m - c - 1 + delta: from 2^512 - 2c - 1 up to 2^512 - 1
+            let (v, _) = limbs::add_small(&limbs::sub_small(&f.m, c + 1).0, delta);
+            specials.push(v);
+        }
+        for i in 0..8 {
+            let mut v = [0u64; 8];
+            v[i] = u64::MAX;
+            specials.push(v);
+            v[i] = 1;
+            specials.push(v);
+        }
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut random = || {
+            let mut v = [0u64; 8];
+            for limb in &mut v {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                *limb = state;
+            }
+            v
+        };
+        let mut inputs = specials.clone();
+        inputs.extend((0..2000).map(|_| random()));
+        for (k, a) in inputs.iter().enumerate() {
+            let partners = [specials[k % specials.len()], random(), *a];
+            for b in &partners {
+                assert_eq!(adx.mul(a, b, c), f.mont_mul(a, b), "a = {a:x?}, b = {b:x?}");
+            }
+            assert_eq!(adx.square(a, c), f.mont_sqr(a), "a = {a:x?}");
+            assert_eq!(adx.square(a, c), f.mont_mul(a, a));
+        }
+        // Through the field's own entry points (which dispatch to the kernels).
+        let x = f.to_mont(&[u64::MAX; 8]);
+        assert_eq!(f.mul(&x, &x).0, f.mont_mul(&x.0, &x.0));
+        assert_eq!(f.square(&x).0, f.mont_sqr(&x.0));
     }
 
     #[test]
