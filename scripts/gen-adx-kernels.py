@@ -94,7 +94,7 @@ def square():
     """Buffer: a (words 0..8), scratch t (8..24), c (24). Result in words 0..8.
     The products a[i] a[j] for i < j once, then t = 2 t + the squares."""
     t = lambda k: mem(N + k)
-    free = list(WINDOW)
+    free = list(WINDOW[: N + 1])
     where = {}
 
     def alloc(k):
