@@ -492,11 +492,14 @@ impl<const N: usize> MontField<N> {
     }
 }
 
-/// An 8-limb kernel result as `[u64; N]` (N = 8 whenever kernels are set).
+/// An 8-limb kernel result as `[u64; N]` (N = 8 whenever kernels are set;
+/// written without a length check that could panic).
 #[inline(always)]
 fn widen<const N: usize>(x: &[u64; 8]) -> [u64; N] {
     let mut out = [0u64; N];
-    out.copy_from_slice(&x[..N]);
+    for (o, limb) in out.iter_mut().zip(x) {
+        *o = *limb;
+    }
     out
 }
 
