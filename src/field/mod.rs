@@ -706,10 +706,10 @@ mod tests {
     }
 
     /// The mulx/adx kernels against the portable fold, on random inputs and
-    /// on the values where carries and the last subtraction decide: all
-    /// ones, m - 1, m - c .. m + c (unreduced inputs below 2^512 are
-    /// allowed), and inputs with one word set. Skipped (and said so) on
-    /// CPUs without BMI2/ADX.
+    /// on the values where carries and the last subtraction decide: zero,
+    /// all ones, every value from 2^512 - 2c - 1 to 2^512 - 1 (which spans
+    /// m; unreduced inputs below 2^512 are allowed), and inputs with one
+    /// word set. Skipped (and said so) on CPUs without BMI2/ADX.
     #[test]
     fn adx_kernels_agree_with_portable_code() {
         let f = MontField::<8>::new(limbs::from_hex(
