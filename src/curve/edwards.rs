@@ -22,7 +22,7 @@
 
 use super::Curve;
 use super::point::AffinePoint;
-use crate::field::{Fe, MontField, limbs};
+use crate::field::{Fe, FieldOps, MontField, limbs};
 
 /// Constants of the Edwards form, in Montgomery form.
 pub(crate) struct EdwardsForm<const N: usize> {
@@ -122,7 +122,17 @@ impl<const N: usize> Curve<N> {
     /// k = d folded into the entry): 8M. Complete.
     #[inline(always)]
     pub(crate) fn ed_add_affine(&self, p: &EdPoint<N>, q: &EdAffine<N>) -> EdPoint<N> {
-        let f = &self.fp;
+        self.ed_add_affine_in(&self.fp, p, q)
+    }
+
+    /// [`Self::ed_add_affine`] in the arithmetic `f`.
+    #[inline(always)]
+    pub(crate) fn ed_add_affine_in<F: FieldOps<N>>(
+        &self,
+        f: &F,
+        p: &EdPoint<N>,
+        q: &EdAffine<N>,
+    ) -> EdPoint<N> {
         let a = f.mul(&p.x, &q.u);
         let b = f.mul(&p.y, &q.v);
         let c = f.mul(&p.t, &q.duv);
@@ -133,12 +143,22 @@ impl<const N: usize> Curve<N> {
         let ff = f.sub(&p.z, &c);
         let g = f.add(&p.z, &c);
         let h = f.sub(&b, &a);
-        self.ed_finish(&e, &ff, &g, &h)
+        Self::ed_finish(f, &e, &ff, &g, &h)
     }
 
     /// P + Q, both extended: 10M. Complete. Used to build tables.
     pub(crate) fn ed_add(&self, p: &EdPoint<N>, q: &EdPoint<N>) -> EdPoint<N> {
-        let f = &self.fp;
+        self.ed_add_in(&self.fp, p, q)
+    }
+
+    /// [`Self::ed_add`] in the arithmetic `f`.
+    #[inline(always)]
+    pub(crate) fn ed_add_in<F: FieldOps<N>>(
+        &self,
+        f: &F,
+        p: &EdPoint<N>,
+        q: &EdPoint<N>,
+    ) -> EdPoint<N> {
         let a = f.mul(&p.x, &q.x);
         let b = f.mul(&p.y, &q.y);
         let c = f.mul(&f.mul(&p.t, &q.t), &self.ed().d);
@@ -150,7 +170,7 @@ impl<const N: usize> Curve<N> {
         let ff = f.sub(&dd, &c);
         let g = f.add(&dd, &c);
         let h = f.sub(&b, &a);
-        self.ed_finish(&e, &ff, &g, &h)
+        Self::ed_finish(f, &e, &ff, &g, &h)
     }
 
     /// A point in the form [`Self::ed_add_cached`] adds: its extended
@@ -169,6 +189,7 @@ impl<const N: usize> Curve<N> {
 
     /// P + Q or P - Q (`negate`, public) for a cached Q: the HWCD unified
     /// addition with Z2 != 1, 9M. Complete. -Q is (-X2, Y2, Z2, -dT2).
+    #[cfg(test)]
     #[inline(always)]
     pub(crate) fn ed_add_cached(
         &self,
@@ -176,7 +197,18 @@ impl<const N: usize> Curve<N> {
         q: &EdCached<N>,
         negate: bool,
     ) -> EdPoint<N> {
-        let f = &self.fp;
+        self.ed_add_cached_in(&self.fp, p, q, negate)
+    }
+
+    /// [`Self::ed_add_cached`] in the arithmetic `f`.
+    #[inline(always)]
+    pub(crate) fn ed_add_cached_in<F: FieldOps<N>>(
+        &self,
+        f: &F,
+        p: &EdPoint<N>,
+        q: &EdCached<N>,
+        negate: bool,
+    ) -> EdPoint<N> {
         let (qx, qdt) = if negate {
             (f.neg(&q.x), f.neg(&q.dt))
         } else {
@@ -193,14 +225,13 @@ impl<const N: usize> Curve<N> {
         let ff = f.sub(&d, &c);
         let g = f.add(&d, &c);
         let h = f.sub(&b, &a);
-        self.ed_finish(&e, &ff, &g, &h)
+        Self::ed_finish(f, &e, &ff, &g, &h)
     }
 
     /// The common last step of the extended-coordinate formulas:
     /// (X, Y, Z, T) = (E·F, G·H, F·G, E·H).
     #[inline(always)]
-    fn ed_finish(&self, e: &Fe<N>, ff: &Fe<N>, g: &Fe<N>, h: &Fe<N>) -> EdPoint<N> {
-        let f = &self.fp;
+    fn ed_finish<F: FieldOps<N>>(f: &F, e: &Fe<N>, ff: &Fe<N>, g: &Fe<N>, h: &Fe<N>) -> EdPoint<N> {
         EdPoint {
             x: f.mul(e, ff),
             y: f.mul(g, h),
@@ -212,28 +243,39 @@ impl<const N: usize> Curve<N> {
     /// 2P (HWCD doubling with a = 1): 4S + 4M. The input's T is not read.
     #[inline(always)]
     pub(crate) fn ed_double(&self, p: &EdPoint<N>) -> EdPoint<N> {
-        let (e, g, ff, h) = self.ed_double_parts(p);
-        self.ed_finish(&e, &ff, &g, &h)
+        Self::ed_double_in(&self.fp, p)
+    }
+
+    /// [`Self::ed_double`] in the arithmetic `f`.
+    #[inline(always)]
+    pub(crate) fn ed_double_in<F: FieldOps<N>>(f: &F, p: &EdPoint<N>) -> EdPoint<N> {
+        let (e, g, ff, h) = Self::ed_double_parts(f, p);
+        Self::ed_finish(f, &e, &ff, &g, &h)
     }
 
     /// 2P without its T coordinate (left zero): 4S + 3M, for a doubling
     /// that is followed by another doubling.
+    #[cfg(test)]
     #[inline(always)]
     pub(crate) fn ed_double_no_t(&self, p: &EdPoint<N>) -> EdPoint<N> {
-        let (e, g, ff, h) = self.ed_double_parts(p);
-        let f = &self.fp;
+        Self::ed_double_no_t_in(&self.fp, p)
+    }
+
+    /// [`Self::ed_double_no_t`] in the arithmetic `f`.
+    #[inline(always)]
+    pub(crate) fn ed_double_no_t_in<F: FieldOps<N>>(f: &F, p: &EdPoint<N>) -> EdPoint<N> {
+        let (e, g, ff, h) = Self::ed_double_parts(f, p);
         EdPoint {
             x: f.mul(&e, &ff),
             y: f.mul(&g, &h),
             z: f.mul(&ff, &g),
-            t: f.zero(),
+            t: Fe([0; N]),
         }
     }
 
     /// E = 2XY, G = X^2 + Y^2, F = G - 2Z^2, H = X^2 - Y^2.
     #[inline(always)]
-    fn ed_double_parts(&self, p: &EdPoint<N>) -> (Fe<N>, Fe<N>, Fe<N>, Fe<N>) {
-        let f = &self.fp;
+    fn ed_double_parts<F: FieldOps<N>>(f: &F, p: &EdPoint<N>) -> (Fe<N>, Fe<N>, Fe<N>, Fe<N>) {
         let a = f.square(&p.x);
         let b = f.square(&p.y);
         let c = f.double(&f.square(&p.z));
@@ -245,6 +287,7 @@ impl<const N: usize> Curve<N> {
     }
 
     /// Negates a table entry when `negative` (public choice).
+    #[cfg(test)]
     #[inline(always)]
     pub(crate) fn ed_neg_affine(&self, p: &EdAffine<N>) -> EdAffine<N> {
         EdAffine {

@@ -28,7 +28,7 @@ use super::Curve;
 use super::edwards::{EdAffine, EdCached, EdPoint};
 use super::jacobian::JacobianPoint;
 use super::point::AffinePoint;
-use crate::field::{Fe, limbs};
+use crate::field::{Fe, FieldOps, limbs};
 
 /// wNAF width of the per-curve table of G for uncached verification.
 pub(crate) const G_WIDTH: u32 = 10;
@@ -164,6 +164,10 @@ impl<const N: usize> VarForm<N> for Jac<'_, N> {
     }
 }
 
+/// The Edwards steps run in the lazily reduced public arithmetic
+/// ([`crate::field::PublicField`]): accumulators may hold unreduced
+/// coordinates, and everything that leaves the form (table entries, the
+/// final x) is reduced first.
 impl<const N: usize> VarForm<N> for Edw<'_, N> {
     type Acc = EdPoint<N>;
     type Entry = EdAffine<N>;
@@ -173,40 +177,61 @@ impl<const N: usize> VarForm<N> for Edw<'_, N> {
     fn q_table(&self, q: &Self::Acc, w: u32) -> Vec<Self::QEntry> {
         odd_multiples(self, q, w)
             .iter()
-            .map(|p| self.0.ed_cached(p))
+            .map(|p| self.0.ed_cached(&self.reduced(p)))
             .collect()
     }
     #[inline(always)]
     fn add_q_entry(&self, p: &Self::Acc, e: &Self::QEntry, negate: bool) -> Self::Acc {
-        self.0.ed_add_cached(p, e, negate)
+        self.0.ed_add_cached_in(&self.0.fp.public(), p, e, negate)
     }
     fn identity(&self) -> Self::Acc {
         self.0.ed_identity()
     }
     #[inline(always)]
     fn double(&self, p: &Self::Acc, then_add: bool) -> Self::Acc {
+        let f = self.0.fp.public();
         if then_add {
-            self.0.ed_double(p)
+            Curve::ed_double_in(&f, p)
         } else {
-            self.0.ed_double_no_t(p)
+            Curve::ed_double_no_t_in(&f, p)
         }
     }
     #[inline(always)]
     fn add_entry(&self, p: &Self::Acc, e: &Self::Entry, negate: bool) -> Self::Acc {
+        let f = self.0.fp.public();
         if negate {
-            self.0.ed_add_affine(p, &self.0.ed_neg_affine(e))
+            let neg = EdAffine {
+                u: f.neg(&e.u),
+                v: e.v,
+                duv: f.neg(&e.duv),
+            };
+            self.0.ed_add_affine_in(&f, p, &neg)
         } else {
-            self.0.ed_add_affine(p, e)
+            self.0.ed_add_affine_in(&f, p, e)
         }
     }
     fn add(&self, p: &Self::Acc, q: &Self::Acc) -> Self::Acc {
-        self.0.ed_add(p, q)
+        self.0.ed_add_in(&self.0.fp.public(), p, q)
     }
     fn normalize(&self, points: &[Self::Acc]) -> Vec<Self::Entry> {
-        self.0.ed_batch_to_affine(points)
+        let reduced: Vec<EdPoint<N>> = points.iter().map(|p| self.reduced(p)).collect();
+        self.0.ed_batch_to_affine(&reduced)
     }
     fn x_fraction(&self, p: &Self::Acc) -> (Fe<N>, Fe<N>) {
-        self.0.ed_weierstrass_x_fraction(p)
+        self.0.ed_weierstrass_x_fraction(&self.reduced(p))
+    }
+}
+
+impl<const N: usize> Edw<'_, N> {
+    /// An accumulator with its coordinates reduced below p.
+    fn reduced(&self, p: &EdPoint<N>) -> EdPoint<N> {
+        let f = self.0.fp.public();
+        EdPoint {
+            x: f.canonical(&p.x),
+            y: f.canonical(&p.y),
+            z: f.canonical(&p.z),
+            t: f.canonical(&p.t),
+        }
     }
 }
 

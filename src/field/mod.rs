@@ -19,14 +19,18 @@
 
 mod adx;
 pub(crate) mod limbs;
+mod public;
 mod safegcd;
+
+pub(crate) use public::FieldOps;
 
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use zeroize::Zeroize;
 
 use limbs::{adc, mac};
 
-/// An element in Montgomery form, fully reduced (`< m`).
+/// An element in Montgomery form, fully reduced (`< m`), except the values
+/// of a [`public::PublicField`], which may be any integer below `2^(64N)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Fe<const N: usize>(pub(crate) [u64; N]);
 
@@ -255,6 +259,13 @@ impl<const N: usize> MontField<N> {
     /// separate Montgomery reduction of the 2N-limb square.
     #[inline(always)]
     fn mont_sqr(&self, a: &[u64; N]) -> [u64; N] {
+        let mut t = Self::sqr_wide(a);
+        self.reduce_product(&mut t)
+    }
+
+    /// The square of an N-limb value into a 2N-limb buffer.
+    #[inline(always)]
+    fn sqr_wide(a: &[u64; N]) -> [u64; 16] {
         // 2N <= 16 limbs for the widest (512-bit) fields.
         let mut t = [0u64; 16];
         limbs::unroll8!(i, {
@@ -278,7 +289,7 @@ impl<const N: usize> MontField<N> {
             t[2 * i] = lo;
             (t[2 * i + 1], carry) = adc(t[2 * i + 1], hi, 0);
         }
-        self.reduce_product(&mut t)
+        t
     }
 
     /// Montgomery reduction of a 2N-limb value below `m * R`: `t / R mod m`.
