@@ -15,7 +15,7 @@ use subtle::{Choice, ConditionallySelectable};
 
 use super::Curve;
 use super::point::AffinePoint;
-use crate::field::Fe;
+use crate::field::{Fe, FieldOps};
 
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct JacobianPoint<const N: usize> {
@@ -53,14 +53,30 @@ impl<const N: usize> Curve<N> {
 
     #[inline(always)]
     pub(crate) fn jac_is_identity(&self, p: &JacobianPoint<N>) -> bool {
-        bool::from(self.fp.is_zero(&p.z))
+        self.public_is_zero(&p.z)
+    }
+
+    /// A point of the public arithmetic with its coordinates reduced below p.
+    pub(crate) fn jac_reduced(&self, p: &JacobianPoint<N>) -> JacobianPoint<N> {
+        let f = self.fp.public();
+        JacobianPoint {
+            x: f.canonical(&p.x),
+            y: f.canonical(&p.y),
+            z: f.canonical(&p.z),
+        }
+    }
+
+    /// Whether a value of the public arithmetic is zero mod p.
+    #[inline(always)]
+    fn public_is_zero(&self, a: &Fe<N>) -> bool {
+        bool::from(self.fp.is_zero(&self.fp.public().canonical(a)))
     }
 
     /// 2P, variable-time.
     #[inline(always)]
     pub(crate) fn jac_double(&self, p: &JacobianPoint<N>) -> JacobianPoint<N> {
-        let f = &self.fp;
-        if self.jac_is_identity(p) || bool::from(f.is_zero(&p.y)) {
+        let f = &self.fp.public();
+        if self.jac_is_identity(p) || self.public_is_zero(&p.y) {
             return self.jac_identity();
         }
         if self.a_is_minus_3 {
@@ -107,19 +123,19 @@ impl<const N: usize> Curve<N> {
         p: &JacobianPoint<N>,
         q: &AffinePoint<N>,
     ) -> JacobianPoint<N> {
-        let f = &self.fp;
+        let f = &self.fp.public();
         if self.jac_is_identity(p) {
             return self.jac_from_affine(q);
         }
-        let (h, r, z1z1) = self.madd_differences(p, q);
-        if bool::from(f.is_zero(&h)) {
-            return if bool::from(f.is_zero(&r)) {
+        let (h, r, z1z1) = Self::madd_differences(f, p, q);
+        if self.public_is_zero(&h) {
+            return if self.public_is_zero(&r) {
                 self.jac_double(p)
             } else {
                 self.jac_identity()
             };
         }
-        self.madd_finish(p, &h, &r, &z1z1)
+        Self::madd_finish(f, p, &h, &r, &z1z1)
     }
 
     /// P + Q for an affine Q with no case analysis at all: straight-line
@@ -132,15 +148,19 @@ impl<const N: usize> Curve<N> {
         p: &JacobianPoint<N>,
         q: &AffinePoint<N>,
     ) -> JacobianPoint<N> {
-        let (h, r, z1z1) = self.madd_differences(p, q);
-        self.madd_finish(p, &h, &r, &z1z1)
+        let f = &self.fp;
+        let (h, r, z1z1) = Self::madd_differences(f, p, q);
+        Self::madd_finish(f, p, &h, &r, &z1z1)
     }
 
     /// The first half of madd-2007-bl: H = X2 Z1^2 - X1, r = 2(Y2 Z1^3 - Y1)
     /// and Z1^2. H = 0 exactly when P = +-Q (or P is the identity).
     #[inline(always)]
-    fn madd_differences(&self, p: &JacobianPoint<N>, q: &AffinePoint<N>) -> (Fe<N>, Fe<N>, Fe<N>) {
-        let f = &self.fp;
+    fn madd_differences<F: FieldOps<N>>(
+        f: &F,
+        p: &JacobianPoint<N>,
+        q: &AffinePoint<N>,
+    ) -> (Fe<N>, Fe<N>, Fe<N>) {
         let z1z1 = f.square(&p.z);
         let u2 = f.mul(&q.x, &z1z1);
         let s2 = f.mul(&q.y, &f.mul(&p.z, &z1z1));
@@ -151,14 +171,13 @@ impl<const N: usize> Curve<N> {
 
     /// The second half of madd-2007-bl, for H != 0.
     #[inline(always)]
-    fn madd_finish(
-        &self,
+    fn madd_finish<F: FieldOps<N>>(
+        f: &F,
         p: &JacobianPoint<N>,
         h: &Fe<N>,
         r: &Fe<N>,
         z1z1: &Fe<N>,
     ) -> JacobianPoint<N> {
-        let f = &self.fp;
         let hh = f.square(h);
         let i = f.double(&f.double(&hh));
         let j = f.mul(h, &i);
@@ -175,7 +194,7 @@ impl<const N: usize> Curve<N> {
 
     /// P + Q, both Jacobian, variable-time: 11M + 5S. Builds tables.
     pub(crate) fn jac_add(&self, p: &JacobianPoint<N>, q: &JacobianPoint<N>) -> JacobianPoint<N> {
-        let f = &self.fp;
+        let f = &self.fp.public();
         if self.jac_is_identity(p) {
             return *q;
         }
@@ -190,8 +209,8 @@ impl<const N: usize> Curve<N> {
         let s2 = f.mul(&q.y, &f.mul(&p.z, &z1z1));
         let h = f.sub(&u2, &u1);
         let r = f.double(&f.sub(&s2, &s1));
-        if bool::from(f.is_zero(&h)) {
-            return if bool::from(f.is_zero(&r)) {
+        if self.public_is_zero(&h) {
+            return if self.public_is_zero(&r) {
                 self.jac_double(p)
             } else {
                 self.jac_identity()
@@ -217,6 +236,7 @@ impl<const N: usize> Curve<N> {
     /// inversion.
     pub(crate) fn jac_batch_to_affine(&self, points: &[JacobianPoint<N>]) -> Vec<AffinePoint<N>> {
         let f = &self.fp;
+        let points: Vec<JacobianPoint<N>> = points.iter().map(|p| self.jac_reduced(p)).collect();
         let zs: Vec<Fe<N>> = points.iter().map(|p| p.z).collect();
         let inverses = super::edwards::batch_invert_vartime(f, &zs);
         points

@@ -116,7 +116,8 @@ pub(crate) trait VarForm<const N: usize> {
     fn x_fraction(&self, p: &Self::Acc) -> (Fe<N>, Fe<N>);
 }
 
-/// Jacobian coordinates on a Weierstrass curve.
+/// Jacobian coordinates on a Weierstrass curve (in the public arithmetic,
+/// like the Edwards form below).
 pub(crate) struct Jac<'a, const N: usize>(pub &'a Curve<N>);
 /// Extended coordinates on an Edwards curve.
 pub(crate) struct Edw<'a, const N: usize>(pub &'a Curve<N>);
@@ -146,7 +147,7 @@ impl<const N: usize> VarForm<N> for Jac<'_, N> {
         if negate {
             let neg = AffinePoint {
                 x: e.x,
-                y: self.0.fp.neg(&e.y),
+                y: self.0.fp.public().neg(&e.y),
             };
             self.0.jac_add_affine(p, &neg)
         } else {
@@ -160,6 +161,7 @@ impl<const N: usize> VarForm<N> for Jac<'_, N> {
         self.0.jac_batch_to_affine(points)
     }
     fn x_fraction(&self, p: &Self::Acc) -> (Fe<N>, Fe<N>) {
+        let p = self.0.jac_reduced(p);
         (p.x, self.0.fp.square(&p.z))
     }
 }
