@@ -286,14 +286,13 @@ impl<const N: usize> Curve<N> {
         (e, g, ff, h)
     }
 
-    /// Negates a table entry when `negative` (public choice).
-    #[cfg(test)]
+    /// -P for a table entry: (-u, v, -d*u*v), in the arithmetic `f`.
     #[inline(always)]
-    pub(crate) fn ed_neg_affine(&self, p: &EdAffine<N>) -> EdAffine<N> {
+    pub(crate) fn ed_neg_affine_in<F: FieldOps<N>>(f: &F, p: &EdAffine<N>) -> EdAffine<N> {
         EdAffine {
-            u: self.fp.neg(&p.u),
+            u: f.neg(&p.u),
             v: p.v,
-            duv: self.fp.neg(&p.duv),
+            duv: f.neg(&p.duv),
         }
     }
 
@@ -476,7 +475,7 @@ mod tests {
             let cached = c.ed_cached(&extended);
             let plus = c.ed_add_cached(&acc_ed, &cached, false);
             let minus = c.ed_add_cached(&acc_ed, &cached, true);
-            let back_neg = c.ed_neg_affine(&back);
+            let back_neg = Curve::ed_neg_affine_in(&c.fp, &back);
             assert_eq!(
                 c.ed_to_weierstrass_ct(&plus),
                 c.ed_to_weierstrass_ct(&c.ed_add_affine(&acc_ed, &back))

@@ -167,7 +167,7 @@ impl<const N: usize> VarForm<N> for Jac<'_, N> {
 }
 
 /// The Edwards steps run in the lazily reduced public arithmetic
-/// ([`crate::field::PublicField`]): accumulators may hold unreduced
+/// (`field::public::PublicField`): accumulators may hold unreduced
 /// coordinates, and everything that leaves the form (table entries, the
 /// final x) is reduced first.
 impl<const N: usize> VarForm<N> for Edw<'_, N> {
@@ -202,12 +202,8 @@ impl<const N: usize> VarForm<N> for Edw<'_, N> {
     fn add_entry(&self, p: &Self::Acc, e: &Self::Entry, negate: bool) -> Self::Acc {
         let f = self.0.fp.public();
         if negate {
-            let neg = EdAffine {
-                u: f.neg(&e.u),
-                v: e.v,
-                duv: f.neg(&e.duv),
-            };
-            self.0.ed_add_affine_in(&f, p, &neg)
+            self.0
+                .ed_add_affine_in(&f, p, &Curve::ed_neg_affine_in(&f, e))
         } else {
             self.0.ed_add_affine_in(&f, p, e)
         }
