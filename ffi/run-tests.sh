@@ -26,7 +26,8 @@ CONTAINER_CERT="$ROOT/vectors/cryptopro/ilimurzin-esia/otvconba.cer"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gostcms-ffi.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
-step() { printf '\n=== ffi: %s\n' "$*"; }
+ffi_start=$SECONDS
+step() { printf '\n=== ffi [%d:%02d]: %s\n' $(((SECONDS - ffi_start) / 60)) $(((SECONDS - ffi_start) % 60)) "$*"; }
 ossl() { OPENSSL_CONF="$CNF" openssl "$@"; }
 missing() {
   if [ "${CI:-}" = 1 ]; then
