@@ -16,7 +16,8 @@
 //! ```
 
 // `unsafe` is denied everywhere but in the mulx/adx field kernels
-// (`field::adx`), which say why they need it and what they assume.
+// (`field::adx`) and the calls into the AVX-512 IFMA verification code
+// (`curve::ifma`), which say why they need it and what they assume.
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 

@@ -4,6 +4,8 @@
 
 pub(crate) mod edwards;
 pub mod id;
+#[cfg(target_arch = "x86_64")]
+pub(crate) mod ifma;
 pub(crate) mod jacobian;
 pub(crate) mod mul;
 pub(crate) mod params;
@@ -48,6 +50,12 @@ pub(crate) struct Curve<const N: usize> {
     /// G's tables for verification, built on first use.
     g_tables_jac: OnceLock<GTables<AffinePoint<N>>>,
     g_tables_ed: OnceLock<GTables<EdAffine<N>>>,
+    /// Whether uncached verification may use the AVX-512 IFMA vector code
+    /// (`curve::ifma`; tc26-512-C only), and G's table in its form.
+    #[cfg(target_arch = "x86_64")]
+    ifma: Option<crate::field::ifma::Ifma>,
+    #[cfg(target_arch = "x86_64")]
+    g_table_x4: OnceLock<Vec<ifma::EntryX4>>,
 }
 
 impl<const N: usize> Curve<N> {
@@ -64,6 +72,14 @@ impl<const N: usize> Curve<N> {
             y: fp.to_mont(&limbs::from_hex(raw.gy)),
         };
         let edwards = raw.edwards.as_ref().map(|e| EdwardsForm::new(&fp, e));
+        #[cfg(target_arch = "x86_64")]
+        // Only tc26-512-C: on tc26-256-A the vector code is no faster
+        // (field::ifma).
+        let ifma = if N == 8 && edwards.is_some() && fp.special_c() != 0 {
+            crate::field::ifma::Ifma::detect()
+        } else {
+            None
+        };
         Curve {
             fp,
             fq,
@@ -78,6 +94,10 @@ impl<const N: usize> Curve<N> {
             ed_base_table: OnceLock::new(),
             g_tables_jac: OnceLock::new(),
             g_tables_ed: OnceLock::new(),
+            #[cfg(target_arch = "x86_64")]
+            ifma,
+            #[cfg(target_arch = "x86_64")]
+            g_table_x4: OnceLock::new(),
         }
     }
 

@@ -349,7 +349,12 @@ impl<E> GTables<E> {
 /// Whether num/den, a field element, reduced mod q equals r (0 < r < q):
 /// whether num = r' * den for one of r' = r, r + q, r + 2q, ... below p
 /// (up to four candidates on the cofactor-4 curves, where q < p/4 + 1).
-fn x_matches<const N: usize>(c: &Curve<N>, num: &Fe<N>, den: &Fe<N>, r: &[u64; N]) -> bool {
+pub(crate) fn x_matches<const N: usize>(
+    c: &Curve<N>,
+    num: &Fe<N>,
+    den: &Fe<N>,
+    r: &[u64; N],
+) -> bool {
     let f = &c.fp;
     if bool::from(f.is_zero(den)) {
         return false;
@@ -439,8 +444,24 @@ impl<const N: usize> Curve<N> {
         })
     }
 
-    /// Whether z1*G + z2*Q has x = r (mod q): uncached verification.
+    /// Whether z1*G + z2*Q has x = r (mod q): uncached verification. On
+    /// the Edwards curves, with AVX-512 IFMA, by the vector code.
     pub(crate) fn verify_combination(
+        &self,
+        z1: &[u64; N],
+        z2: &[u64; N],
+        q: &AffinePoint<N>,
+        r: &[u64; N],
+    ) -> bool {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(ifma) = self.ifma {
+            return super::ifma::verify_uncached(ifma, self, z1, z2, q, r);
+        }
+        self.verify_combination_scalar(z1, z2, q, r)
+    }
+
+    /// [`Self::verify_combination`] in scalar arithmetic.
+    pub(crate) fn verify_combination_scalar(
         &self,
         z1: &[u64; N],
         z2: &[u64; N],

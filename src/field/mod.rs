@@ -18,6 +18,8 @@
 //! modulus (public) steers control flow, and `*_vartime` methods say so.
 
 mod adx;
+#[cfg(target_arch = "x86_64")]
+pub(crate) mod ifma;
 pub(crate) mod limbs;
 mod public;
 mod safegcd;
@@ -145,6 +147,11 @@ impl<const N: usize> MontField<N> {
         // Keep the difference when the doubled value reached m (carry out, or no borrow).
         let use_diff = (carry | (borrow ^ 1)).wrapping_neg();
         limbs::select(use_diff, &diff, &sum)
+    }
+
+    /// c when the modulus is `2^(64N) - c` with a small c, else 0.
+    pub(crate) fn special_c(&self) -> u64 {
+        self.special_c
     }
 
     /// The modulus.
