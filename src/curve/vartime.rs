@@ -13,7 +13,8 @@
 //!   large width (10); Q's is built per call with width 5 (affine on the
 //!   Weierstrass curves, one shared inversion; on the Edwards curves left
 //!   projective, since there an addition of a projective entry costs only
-//!   1M more and the inversion is saved).
+//!   1M more and the inversion is saved). On tc26-512-C with AVX-512 IFMA
+//!   the same steps run four coordinates at a time (`curve::ifma`).
 //! * Cached (prepared) keys: the scalar is cut into `t` chunks of `d` bits,
 //!   z = sum_j z_j 2^(dj), and both G and Q get a table for each
 //!   2^(dj) * point (a comb). The doubling chain shrinks from 64N to d.
