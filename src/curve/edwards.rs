@@ -120,18 +120,21 @@ impl<const N: usize> Curve<N> {
 
     /// P + Q for a table entry Q (HWCD unified addition with Z2 = 1 and
     /// k = d folded into the entry): 8M. Complete.
-    #[inline(always)]
+    #[cfg(test)]
     pub(crate) fn ed_add_affine(&self, p: &EdPoint<N>, q: &EdAffine<N>) -> EdPoint<N> {
-        self.ed_add_affine_in(&self.fp, p, q)
+        self.ed_add_affine_in(&self.fp, p, q, true)
     }
 
-    /// [`Self::ed_add_affine`] in the arithmetic `f`.
+    /// [`Self::ed_add_affine`] in the arithmetic `f`; without the result's
+    /// T (left zero, 1M less) unless `with_t`, for a sum that is doubled
+    /// next (the doubling does not read T).
     #[inline(always)]
     pub(crate) fn ed_add_affine_in<F: FieldOps<N>>(
         &self,
         f: &F,
         p: &EdPoint<N>,
         q: &EdAffine<N>,
+        with_t: bool,
     ) -> EdPoint<N> {
         let a = f.mul(&p.x, &q.u);
         let b = f.mul(&p.y, &q.v);
@@ -143,7 +146,7 @@ impl<const N: usize> Curve<N> {
         let ff = f.sub(&p.z, &c);
         let g = f.add(&p.z, &c);
         let h = f.sub(&b, &a);
-        Self::ed_finish(f, &e, &ff, &g, &h)
+        Self::ed_finish_with(f, &e, &ff, &g, &h, with_t)
     }
 
     /// P + Q, both extended: 10M. Complete. Used to build tables.
@@ -197,10 +200,11 @@ impl<const N: usize> Curve<N> {
         q: &EdCached<N>,
         negate: bool,
     ) -> EdPoint<N> {
-        self.ed_add_cached_in(&self.fp, p, q, negate)
+        self.ed_add_cached_in(&self.fp, p, q, negate, true)
     }
 
-    /// [`Self::ed_add_cached`] in the arithmetic `f`.
+    /// [`Self::ed_add_cached`] in the arithmetic `f`; T as in
+    /// [`Self::ed_add_affine_in`].
     #[inline(always)]
     pub(crate) fn ed_add_cached_in<F: FieldOps<N>>(
         &self,
@@ -208,6 +212,7 @@ impl<const N: usize> Curve<N> {
         p: &EdPoint<N>,
         q: &EdCached<N>,
         negate: bool,
+        with_t: bool,
     ) -> EdPoint<N> {
         let (qx, qdt) = if negate {
             (f.neg(&q.x), f.neg(&q.dt))
@@ -225,7 +230,25 @@ impl<const N: usize> Curve<N> {
         let ff = f.sub(&d, &c);
         let g = f.add(&d, &c);
         let h = f.sub(&b, &a);
-        Self::ed_finish(f, &e, &ff, &g, &h)
+        Self::ed_finish_with(f, &e, &ff, &g, &h, with_t)
+    }
+
+    /// [`Self::ed_finish`], leaving T zero unless `with_t` (a public flag).
+    #[inline(always)]
+    fn ed_finish_with<F: FieldOps<N>>(
+        f: &F,
+        e: &Fe<N>,
+        ff: &Fe<N>,
+        g: &Fe<N>,
+        h: &Fe<N>,
+        with_t: bool,
+    ) -> EdPoint<N> {
+        EdPoint {
+            x: f.mul(e, ff),
+            y: f.mul(g, h),
+            z: f.mul(ff, g),
+            t: if with_t { f.mul(e, h) } else { Fe([0; N]) },
+        }
     }
 
     /// The common last step of the extended-coordinate formulas:

@@ -141,14 +141,14 @@ impl<const N: usize> Curve<N> {
     /// P + Q for an affine Q with no case analysis at all: straight-line
     /// code, so constant-time, and correct only when P is not the identity
     /// and P != Q, -Q. The caller must rule those cases out (see
-    /// `Curve::mul_base`).
+    /// `Curve::mul_base`). In the arithmetic `f` (lazy on the special
+    /// primes).
     #[inline(always)]
-    pub(crate) fn jac_add_affine_incomplete(
-        &self,
+    pub(crate) fn jac_add_affine_incomplete<F: FieldOps<N>>(
+        f: &F,
         p: &JacobianPoint<N>,
         q: &AffinePoint<N>,
     ) -> JacobianPoint<N> {
-        let f = &self.fp;
         let (h, r, z1z1) = Self::madd_differences(f, p, q);
         Self::madd_finish(f, p, &h, &r, &z1z1)
     }

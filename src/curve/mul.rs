@@ -27,7 +27,7 @@ use super::edwards::{EdAffine, EdPoint};
 use super::jacobian::JacobianPoint;
 use super::point::{AffinePoint, ProjectivePoint};
 use super::scan::{self, CtEntry, Packed};
-use crate::field::Fe;
+use crate::field::{Fe, FieldOps};
 
 /// Upper bound on the number of signed digits of a scalar (4-bit windows
 /// on 512-bit scalars, plus a carry digit).
@@ -223,25 +223,25 @@ impl<const N: usize> Curve<N> {
     /// top position(s), where 33 * 64^i >= q and a collision does exist
     /// (cryptopro-B's k = 2^256 - q doubles at the last position), switch to
     /// projective coordinates and the complete formulas.
+    ///
+    /// On the special primes the incomplete additions run in the lazily
+    /// reduced constant-time arithmetic ([`LazyField`](crate::field::lazy::LazyField)).
     pub(crate) fn mul_base(&self, k: &[u64; N]) -> ProjectivePoint<N> {
         let f = &self.fp;
-        let table = self.base_table();
         let mut digits = recode_signed(k, BASE_WINDOW);
         let positions = base_positions::<N>();
         let incomplete = self.incomplete_base_positions().min(positions);
-        let mut acc = self.jac_identity();
-        let mut acc_is_identity = Choice::from(1);
-        for (i, &digit) in digits.iter().enumerate().take(incomplete) {
-            let (abs, negative) = abs_and_sign(digit);
-            let mut t = scan_row(&table.windows[i], abs, &AffinePoint::default());
-            t.y = f.cond_neg(&t.y, negative);
-            let sum = self.jac_add_affine_incomplete(&acc, &t);
-            let next =
-                JacobianPoint::conditional_select(&sum, &self.jac_from_affine(&t), acc_is_identity);
-            let nonzero = !abs.ct_eq(&0);
-            acc = JacobianPoint::conditional_select(&acc, &next, nonzero);
-            acc_is_identity &= !nonzero;
-        }
+        let acc = match f.lazy() {
+            Some(lazy) => {
+                let acc = self.mul_base_incomplete(&lazy, &digits[..incomplete]);
+                JacobianPoint {
+                    x: lazy.canonical(&acc.x),
+                    y: lazy.canonical(&acc.y),
+                    z: lazy.canonical(&acc.z),
+                }
+            }
+            None => self.mul_base_incomplete(f, &digits[..incomplete]),
+        };
         // Jacobian (X : Y : Z) is projective (XZ : Y : Z^3); the Jacobian
         // identity (1 : 1 : 0) becomes (0 : 1 : 0), the projective one.
         let mut acc = ProjectivePoint {
@@ -249,6 +249,7 @@ impl<const N: usize> Curve<N> {
             y: acc.y,
             z: f.mul(&f.square(&acc.z), &acc.z),
         };
+        let table = self.base_table();
         for (i, &digit) in digits.iter().enumerate().take(positions).skip(incomplete) {
             let (abs, negative) = abs_and_sign(digit);
             let mut t = scan_row(&table.windows[i], abs, &AffinePoint::default());
@@ -258,6 +259,28 @@ impl<const N: usize> Curve<N> {
             acc = ProjectivePoint::conditional_select(&acc, &sum, !abs.ct_eq(&0));
         }
         zeroize::Zeroize::zeroize(&mut digits);
+        acc
+    }
+
+    /// The low (incomplete-addition) digit positions of [`Self::mul_base`]
+    /// in the arithmetic `f`, from the identity: sum d_i 64^i G over the
+    /// given digits, in Jacobian coordinates (unreduced when `f` is lazy).
+    #[inline(always)]
+    fn mul_base_incomplete<F: FieldOps<N>>(&self, f: &F, digits: &[i8]) -> JacobianPoint<N> {
+        let table = self.base_table();
+        let mut acc = self.jac_identity();
+        let mut acc_is_identity = Choice::from(1);
+        for (i, &digit) in digits.iter().enumerate() {
+            let (abs, negative) = abs_and_sign(digit);
+            let mut t = scan_row(&table.windows[i], abs, &AffinePoint::default());
+            t.y = self.fp.cond_neg(&t.y, negative);
+            let sum = Self::jac_add_affine_incomplete(f, &acc, &t);
+            let next =
+                JacobianPoint::conditional_select(&sum, &self.jac_from_affine(&t), acc_is_identity);
+            let nonzero = !abs.ct_eq(&0);
+            acc = JacobianPoint::conditional_select(&acc, &next, nonzero);
+            acc_is_identity &= !nonzero;
+        }
         acc
     }
 
@@ -273,8 +296,32 @@ impl<const N: usize> Curve<N> {
     }
 
     /// k*G in constant time on the Edwards form: a zero digit selects the
-    /// neutral element, which the complete addition absorbs.
+    /// neutral element, which the complete addition absorbs. The result's
+    /// coordinates are reduced.
+    ///
+    /// On the special primes the additions run in the lazily reduced
+    /// constant-time arithmetic ([`LazyField`](crate::field::lazy::LazyField)),
+    /// which skips the final conditional subtraction of p, and its masks,
+    /// in every operation.
     pub(crate) fn ed_mul_base(&self, k: &[u64; N]) -> EdPoint<N> {
+        match self.fp.lazy() {
+            Some(lazy) => {
+                let p = self.ed_mul_base_in(&lazy, k);
+                EdPoint {
+                    x: lazy.canonical(&p.x),
+                    y: lazy.canonical(&p.y),
+                    z: lazy.canonical(&p.z),
+                    t: lazy.canonical(&p.t),
+                }
+            }
+            None => self.ed_mul_base_in(&self.fp, k),
+        }
+    }
+
+    /// [`Self::ed_mul_base`] in the arithmetic `f` (unreduced output when
+    /// `f` is lazy). The table entries are reduced, as `cond_neg` needs.
+    #[inline(always)]
+    fn ed_mul_base_in<F: FieldOps<N>>(&self, f: &F, k: &[u64; N]) -> EdPoint<N> {
         let table = self.ed_base_table();
         let mut digits = recode_signed(k, BASE_WINDOW);
         let mut acc = self.ed_identity();
@@ -284,7 +331,7 @@ impl<const N: usize> Curve<N> {
             let mut t = scan_row(&table.windows[i], abs, &neutral);
             t.u = self.fp.cond_neg(&t.u, negative);
             t.duv = self.fp.cond_neg(&t.duv, negative);
-            acc = self.ed_add_affine(&acc, &t);
+            acc = self.ed_add_affine_in(f, &acc, &t, true);
         }
         zeroize::Zeroize::zeroize(&mut digits);
         acc

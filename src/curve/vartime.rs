@@ -53,44 +53,41 @@ pub(crate) const fn comb_bits<const N: usize>() -> usize {
 /// Width-w NAF of a little-endian multi-limb integer (at most 8 limbs):
 /// digits[i] is the coefficient of 2^i; returns the digits and how many
 /// positions are used.
+///
+/// One pass over the bit positions with a pending carry: where carry plus
+/// the bit is even the digit is zero; otherwise the w-bit window plus the
+/// carry, v, gives the digit v (v < 2^(w-1)) or v - 2^w (carrying 2^w
+/// upward), and the next w - 1 digits are zero. A carry never goes past
+/// position 64 * limbs: a negative digit at p needs the value's bits from
+/// p on to be at least 2^(w-1), so p + w <= 64 * limbs.
 pub(crate) fn wnaf(k: &[u64], w: u32) -> ([i16; MAX_DIGITS], usize) {
-    let mut x = [0u64; 9];
+    // Two zero limbs past the value: windows read across the top.
+    let mut x = [0u64; 10];
     x[..k.len()].copy_from_slice(k);
+    let bits = 64 * k.len();
+    let w_bits = w as usize;
+    let mask = (1u64 << w) - 1;
+    let half = 1i64 << (w - 1);
     let mut digits = [0i16; MAX_DIGITS];
-    let modulus = 1i64 << w;
-    let half = modulus >> 1;
-    let mut i = 0;
     let mut len = 0;
-    while x.iter().any(|&l| l != 0) {
-        if x[0] & 1 == 1 {
-            let mut d = (x[0] & (modulus as u64 - 1)) as i64;
-            if d >= half {
-                d -= modulus;
-            }
-            // x -= d, so that x becomes divisible by 2^w
-            if d > 0 {
-                let mut borrow = d as u64;
-                for limb in x.iter_mut() {
-                    let (v, b) = limb.overflowing_sub(borrow);
-                    *limb = v;
-                    borrow = b as u64;
-                }
-            } else {
-                let mut carry = (-d) as u64;
-                for limb in x.iter_mut() {
-                    let (v, c) = limb.overflowing_add(carry);
-                    *limb = v;
-                    carry = c as u64;
-                }
-            }
-            digits[i] = d as i16;
-            len = i + 1;
+    let mut carry = 0i64;
+    let mut pos = 0;
+    while pos <= bits {
+        let (limb, shift) = (pos / 64, pos % 64);
+        let mut window = x[limb] >> shift;
+        if shift + w_bits > 64 {
+            window |= x[limb + 1] << (64 - shift);
         }
-        for j in 0..9 {
-            let next = if j + 1 < 9 { x[j + 1] } else { 0 };
-            x[j] = (x[j] >> 1) | (next << 63);
+        let v = (window & mask) as i64 + carry;
+        if v & 1 == 0 {
+            pos += 1;
+            continue;
         }
-        i += 1;
+        let digit = if v < half { v } else { v - (1i64 << w) };
+        carry = i64::from(digit < 0);
+        digits[pos] = digit as i16;
+        len = pos + 1;
+        pos += w_bits;
     }
     (digits, len)
 }
@@ -105,11 +102,21 @@ pub(crate) trait VarForm<const N: usize> {
     type QEntry: Copy;
     /// Q's odd multiples up to width `w` as table entries.
     fn q_table(&self, q: &Self::Acc, w: u32) -> Vec<Self::QEntry>;
-    fn add_q_entry(&self, p: &Self::Acc, e: &Self::QEntry, negate: bool) -> Self::Acc;
+    /// `then_add`: whether another addition follows at once (else a
+    /// doubling or the end), so the sum's coordinates a doubling ignores
+    /// may be skipped.
+    fn add_q_entry(
+        &self,
+        p: &Self::Acc,
+        e: &Self::QEntry,
+        negate: bool,
+        then_add: bool,
+    ) -> Self::Acc;
     fn identity(&self) -> Self::Acc;
     /// 2P; `then_add` says whether an addition follows.
     fn double(&self, p: &Self::Acc, then_add: bool) -> Self::Acc;
-    fn add_entry(&self, p: &Self::Acc, e: &Self::Entry, negate: bool) -> Self::Acc;
+    /// `then_add` as for [`Self::add_q_entry`].
+    fn add_entry(&self, p: &Self::Acc, e: &Self::Entry, negate: bool, then_add: bool) -> Self::Acc;
     fn add(&self, p: &Self::Acc, q: &Self::Acc) -> Self::Acc;
     /// Affine entries; the points must not be the identity.
     fn normalize(&self, points: &[Self::Acc]) -> Vec<Self::Entry>;
@@ -133,8 +140,14 @@ impl<const N: usize> VarForm<N> for Jac<'_, N> {
         self.normalize(&odd_multiples(self, q, w))
     }
     #[inline(always)]
-    fn add_q_entry(&self, p: &Self::Acc, e: &Self::QEntry, negate: bool) -> Self::Acc {
-        self.add_entry(p, e, negate)
+    fn add_q_entry(
+        &self,
+        p: &Self::Acc,
+        e: &Self::QEntry,
+        negate: bool,
+        then_add: bool,
+    ) -> Self::Acc {
+        self.add_entry(p, e, negate, then_add)
     }
     fn identity(&self) -> Self::Acc {
         self.0.jac_identity()
@@ -144,7 +157,7 @@ impl<const N: usize> VarForm<N> for Jac<'_, N> {
         self.0.jac_double(p)
     }
     #[inline(always)]
-    fn add_entry(&self, p: &Self::Acc, e: &Self::Entry, negate: bool) -> Self::Acc {
+    fn add_entry(&self, p: &Self::Acc, e: &Self::Entry, negate: bool, _: bool) -> Self::Acc {
         if negate {
             let neg = AffinePoint {
                 x: e.x,
@@ -184,8 +197,15 @@ impl<const N: usize> VarForm<N> for Edw<'_, N> {
             .collect()
     }
     #[inline(always)]
-    fn add_q_entry(&self, p: &Self::Acc, e: &Self::QEntry, negate: bool) -> Self::Acc {
-        self.0.ed_add_cached_in(&self.0.fp.public(), p, e, negate)
+    fn add_q_entry(
+        &self,
+        p: &Self::Acc,
+        e: &Self::QEntry,
+        negate: bool,
+        then_add: bool,
+    ) -> Self::Acc {
+        self.0
+            .ed_add_cached_in(&self.0.fp.public(), p, e, negate, then_add)
     }
     fn identity(&self) -> Self::Acc {
         self.0.ed_identity()
@@ -200,13 +220,13 @@ impl<const N: usize> VarForm<N> for Edw<'_, N> {
         }
     }
     #[inline(always)]
-    fn add_entry(&self, p: &Self::Acc, e: &Self::Entry, negate: bool) -> Self::Acc {
+    fn add_entry(&self, p: &Self::Acc, e: &Self::Entry, negate: bool, then_add: bool) -> Self::Acc {
         let f = self.0.fp.public();
         if negate {
             self.0
-                .ed_add_affine_in(&f, p, &Curve::ed_neg_affine_in(&f, e))
+                .ed_add_affine_in(&f, p, &Curve::ed_neg_affine_in(&f, e), then_add)
         } else {
-            self.0.ed_add_affine_in(&f, p, e)
+            self.0.ed_add_affine_in(&f, p, e, then_add)
         }
     }
     fn add(&self, p: &Self::Acc, q: &Self::Acc) -> Self::Acc {
@@ -290,11 +310,12 @@ fn straus<const N: usize, F: VarForm<N>>(
             acc = form.double(&acc, any);
         }
         if any {
-            for (digits, table) in terms {
+            for (t, (digits, table)) in terms.iter().enumerate() {
                 let d = digits[i];
                 if d != 0 {
                     let entry = &table[(d.unsigned_abs() >> 1) as usize];
-                    acc = form.add_entry(&acc, entry, d < 0);
+                    let then_add = terms[t + 1..].iter().any(|(d, _)| d[i] != 0);
+                    acc = form.add_entry(&acc, entry, d < 0, then_add);
                 }
             }
             started = true;
@@ -320,11 +341,13 @@ fn straus_uncached<const N: usize, F: VarForm<N>>(
             acc = form.double(&acc, any);
         }
         if dg != 0 {
-            acc = form.add_entry(&acc, &g.1[(dg.unsigned_abs() >> 1) as usize], dg < 0);
+            let entry = &g.1[(dg.unsigned_abs() >> 1) as usize];
+            acc = form.add_entry(&acc, entry, dg < 0, dq != 0);
             started = true;
         }
         if dq != 0 {
-            acc = form.add_q_entry(&acc, &q.1[(dq.unsigned_abs() >> 1) as usize], dq < 0);
+            let entry = &q.1[(dq.unsigned_abs() >> 1) as usize];
+            acc = form.add_q_entry(&acc, entry, dq < 0, false);
             started = true;
         }
     }
@@ -531,6 +554,81 @@ impl<const N: usize> PreparedTables<N> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first implementation of [`wnaf`]: one bit per step, subtracting
+    /// each digit from a multi-limb copy of the value.
+    fn wnaf_reference(k: &[u64], w: u32) -> ([i16; MAX_DIGITS], usize) {
+        let mut x = [0u64; 9];
+        x[..k.len()].copy_from_slice(k);
+        let mut digits = [0i16; MAX_DIGITS];
+        let modulus = 1i64 << w;
+        let half = modulus >> 1;
+        let mut i = 0;
+        let mut len = 0;
+        while x.iter().any(|&l| l != 0) {
+            if x[0] & 1 == 1 {
+                let mut d = (x[0] & (modulus as u64 - 1)) as i64;
+                if d >= half {
+                    d -= modulus;
+                }
+                // x -= d, so that x becomes divisible by 2^w
+                if d > 0 {
+                    let mut borrow = d as u64;
+                    for limb in x.iter_mut() {
+                        let (v, b) = limb.overflowing_sub(borrow);
+                        *limb = v;
+                        borrow = b as u64;
+                    }
+                } else {
+                    let mut carry = (-d) as u64;
+                    for limb in x.iter_mut() {
+                        let (v, c) = limb.overflowing_add(carry);
+                        *limb = v;
+                        carry = c as u64;
+                    }
+                }
+                digits[i] = d as i16;
+                len = i + 1;
+            }
+            for j in 0..9 {
+                let next = if j + 1 < 9 { x[j + 1] } else { 0 };
+                x[j] = (x[j] >> 1) | (next << 63);
+            }
+            i += 1;
+        }
+        (digits, len)
+    }
+
+    /// The one-pass recoding against the reference on random 1-, 4- and
+    /// 8-limb values, every width used, and all-ones values (carries up to
+    /// the top position).
+    #[test]
+    fn wnaf_agrees_with_the_reference() {
+        let mut x = 0x243f_6a88_85a3_08d3u64;
+        let mut next = || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            x ^ (x >> 31)
+        };
+        for round in 0..300 {
+            for limbs in [1usize, 4, 8] {
+                let mut v: Vec<u64> = (0..limbs).map(|_| next()).collect();
+                if round == 0 {
+                    v.iter_mut().for_each(|l| *l = u64::MAX);
+                }
+                if round == 1 {
+                    v.iter_mut().for_each(|l| *l = 0);
+                }
+                for w in [4u32, 5, 6, 8, 10] {
+                    let (got, got_len) = wnaf(&v, w);
+                    let (want, want_len) = wnaf_reference(&v, w);
+                    assert_eq!(got_len, want_len, "{v:x?} w={w}");
+                    assert_eq!(got[..], want[..], "{v:x?} w={w}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn wnaf_reconstructs_and_is_sparse() {

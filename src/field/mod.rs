@@ -20,6 +20,7 @@
 mod adx;
 #[cfg(target_arch = "x86_64")]
 pub(crate) mod ifma;
+pub(crate) mod lazy;
 pub(crate) mod limbs;
 mod public;
 mod safegcd;
@@ -32,7 +33,8 @@ use zeroize::Zeroize;
 use limbs::{adc, mac};
 
 /// An element in Montgomery form, fully reduced (`< m`), except the values
-/// of a [`public::PublicField`], which may be any integer below `2^(64N)`.
+/// of a [`public::PublicField`] or a [`lazy::LazyField`], which may be any
+/// integer below `2^(64N)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Fe<const N: usize>(pub(crate) [u64; N]);
 

@@ -76,7 +76,11 @@ impl<const N: usize> Inverter<N> {
                 break;
             }
             let t;
-            (delta, t) = divsteps_62(delta, f[0], g[0]);
+            (delta, t) = if VARTIME {
+                divsteps_62_vartime(delta, f[0], g[0])
+            } else {
+                divsteps_62(delta, f[0], g[0])
+            };
             self.update_fg(&mut f, &mut g, &t);
             self.update_de(&mut d, &mut e, &t);
             left = left.saturating_sub(62);
@@ -207,6 +211,58 @@ fn divsteps_62(mut delta: i64, mut f: i64, mut g: i64) -> (i64, Transition) {
     (delta, Transition { u, v, q, r })
 }
 
+/// The same 62 divsteps as [`divsteps_62`] for public inputs, several at
+/// a time:
+///
+/// * a run of z even steps is one shift: g / 2^z, the f row times 2^z,
+///   δ + z;
+/// * after a swap (δ > 0, g odd: (f, g) <- (g, -f), the rows likewise,
+///   δ <- -δ, after which the step is the no-swap one), the next k steps
+///   have δ <= 0 for k <= 1/2 - δ, so none swaps, and each adds f to g when
+///   g is odd: together they add w*f to g (and w times the f row to the g
+///   row) for the one w < 2^k with g + w*f = 0 mod 2^k, w = -g/f mod 2^k,
+///   then shift by k. k is at most 6 here, where one Newton step from
+///   f^-1 = f (mod 8), valid for odd f, gives f^-1 mod 2^6.
+#[inline(always)]
+fn divsteps_62_vartime(mut delta: i64, mut f: i64, mut g: i64) -> (i64, Transition) {
+    let (mut u, mut v, mut q, mut r) = (1i64, 0i64, 0i64, 1i64);
+    let mut left = 62u32;
+    loop {
+        // Even steps: g's trailing zeros, at most the steps left (<= 62).
+        let zeros = (g | (1i64 << left)).trailing_zeros();
+        g >>= zeros;
+        u = u.wrapping_shl(zeros);
+        v = v.wrapping_shl(zeros);
+        delta += 2 * zeros as i64;
+        left -= zeros;
+        if left == 0 {
+            break;
+        }
+        // g is odd; δ = delta / 2.
+        if delta > 0 {
+            (f, g) = (g, f.wrapping_neg());
+            (u, v, q, r) = (q, r, u.wrapping_neg(), v.wrapping_neg());
+            delta = -delta;
+        }
+        // δ <= -1/2: k steps without a swap, k <= 1/2 - δ = (1 - delta)/2.
+        let k = (((1 - delta) / 2) as u32).min(left).min(6);
+        let mask = (1i64 << k) - 1;
+        let f_inv = f.wrapping_mul(2i64.wrapping_sub(f.wrapping_mul(f)));
+        let w = g.wrapping_mul(f_inv).wrapping_neg() & mask;
+        g = g.wrapping_add(w.wrapping_mul(f)) >> k;
+        q = q.wrapping_add(w.wrapping_mul(u));
+        r = r.wrapping_add(w.wrapping_mul(v));
+        u = u.wrapping_shl(k);
+        v = v.wrapping_shl(k);
+        delta += 2 * k as i64;
+        left -= k;
+        if left == 0 {
+            break;
+        }
+    }
+    (delta, Transition { u, v, q, r })
+}
+
 /// A mask the optimiser cannot see through (see `limbs::opaque`).
 #[inline(always)]
 fn opaque(mask: i64) -> i64 {
@@ -268,6 +324,42 @@ mod tests {
         assert_eq!(from_signed62::<8>(&to_signed62::<8>(&x)), x);
         let y = [u64::MAX; 4];
         assert_eq!(from_signed62::<4>(&to_signed62::<4>(&y)), y);
+    }
+
+    /// The batched variable-time divsteps make exactly the steps of the
+    /// branch-free ones: same δ and matrix, on random f (odd) and g, with
+    /// long runs of zeros in g and δ far from zero either way.
+    #[test]
+    fn vartime_divsteps_match_constant_time_ones() {
+        let mut x = 0x243f_6a88_85a3_08d3u64;
+        let mut next = || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            x ^ (x >> 29)
+        };
+        for round in 0..20_000u32 {
+            let f = (next() | 1) as i64;
+            let mut g = next() as i64;
+            match round % 5 {
+                0 => g &= !((1i64 << (round % 62)) - 1), // trailing zeros
+                1 => g = 1i64 << (round % 63),
+                2 => g = 0,
+                _ => {}
+            }
+            let delta = match round % 3 {
+                0 => 1,
+                1 => 2 * (next() % 200) as i64 - 199,
+                _ => 2 * (next() % 2000) as i64 + 1,
+            };
+            let (d1, t1) = divsteps_62(delta, f, g);
+            let (d2, t2) = divsteps_62_vartime(delta, f, g);
+            assert_eq!(
+                (d1, t1.u, t1.v, t1.q, t1.r),
+                (d2, t2.u, t2.v, t2.q, t2.r),
+                "f = {f:#x}, g = {g:#x}, delta = {delta}"
+            );
+        }
     }
 
     #[test]

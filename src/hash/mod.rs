@@ -8,7 +8,7 @@
 //! about twice as fast as the RustCrypto `streebog` crate; HMAC-Streebog
 //! and the `digest`-trait types [`Streebog256`] / [`Streebog512`] are the
 //! RustCrypto ones. Both are table lookups indexed by data: fine for
-//! public messages, and the reason signing nonces use HMAC-SHA-512.
+//! public messages, and the reason signing nonces use SHA-512.
 //!
 //! SHA-256 and SHA-1 are here only so that ESIA's older RSA signatures can
 //! be verified.

@@ -30,7 +30,7 @@
 //! The lookups are indexed by state bytes, so the running time may depend
 //! on the data through the cache: use this only for public data (message
 //! and certificate digests). Secret-keyed uses (HMAC keys, nonces) stay on
-//! other code: the signing nonce is HMAC-SHA-512 (see `sign::dsa`).
+//! other code: the signing nonce is keyed SHA-512 (see `sign::dsa`).
 //!
 //! [`StreebogSecret`] is the same function for SECRET inputs (the shared
 //! point of a key agreement): its LPS has no data-dependent branch or

@@ -1,7 +1,7 @@
 //! Signing many digests with one key.
 //!
-//! Each signature still gets its own hedged nonce k_i (HMAC of the key,
-//! fresh randomness, the message's position and its digest), its own
+//! Each signature still gets its own hedged nonce k_i (SHA-512 of the
+//! key, fresh randomness, the message's position and its digest), its own
 //! constant-time k_i*G, and its own s_i. What a batch shares:
 //!
 //! * the field inversion that turns each k_i*G's x-coordinate num_i/den_i
@@ -9,7 +9,8 @@
 //!   once (constant-time safegcd inversion) and recovers every 1/den_i with
 //!   three multiplications, so a chunk of 64 pays one inversion instead of
 //!   64;
-//! * the HMAC key schedule and the draw of OS randomness (one per chunk).
+//! * the key's block of the nonce hash and the draw of OS randomness (one
+//!   per chunk).
 //!
 //! The trick only multiplies, so it is as constant-time as the rest of
 //! signing; no den_i is zero because every k_i is in (0, q).
@@ -31,12 +32,12 @@ const CHUNK: usize = 64;
 fn sign_chunk<const N: usize>(
     c: &Curve<N>,
     d: &[u64; N],
-    keyed: &dsa::HmacSha512,
+    keyed: &dsa::NonceKey,
     digests: &[&[u8]],
     first_index: u64,
 ) -> Result<Vec<([u64; N], [u64; N])>> {
     let f = &c.fp;
-    let randomness = os_random::<64>()?;
+    let randomness = os_random::<{ dsa::NONCE_RANDOMNESS }>()?;
     let mut es = Vec::with_capacity(digests.len());
     let mut nonces = Vec::with_capacity(digests.len());
     let mut nums = Vec::with_capacity(digests.len());
@@ -129,13 +130,13 @@ impl SigningKey {
         let size = self.curve.key_size();
         match (&self.secret, self.curve.curve()) {
             (Secret::W4(d), AnyCurve::W4(c)) => {
-                Ok(sign_chunk(c, d, &self.nonce_mac, digests, first_index)?
+                Ok(sign_chunk(c, d, &self.nonce_key, digests, first_index)?
                     .iter()
                     .map(|(r, s)| Signature::from_limbs(size, r, s))
                     .collect())
             }
             (Secret::W8(d), AnyCurve::W8(c)) => {
-                Ok(sign_chunk(c, d, &self.nonce_mac, digests, first_index)?
+                Ok(sign_chunk(c, d, &self.nonce_key, digests, first_index)?
                     .iter()
                     .map(|(r, s)| Signature::from_limbs(size, r, s))
                     .collect())

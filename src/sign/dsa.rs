@@ -16,9 +16,7 @@ use crate::curve::Curve;
 use crate::curve::point::AffinePoint;
 use crate::error::Error;
 use crate::field::limbs;
-use hmac::{KeyInit, Mac};
-
-pub(crate) type HmacSha512 = hmac::Hmac<sha2::Sha512>;
+use sha2::Digest;
 
 /// e = LE(digest) mod q, with 0 replaced by 1. The digest is public.
 pub(crate) fn digest_to_e<const N: usize>(c: &Curve<N>, digest: &[u8]) -> Option<[u64; N]> {
@@ -70,64 +68,88 @@ pub(crate) fn finish_signature<const N: usize>(
     Some((r, s))
 }
 
-/// HMAC-SHA-512 keyed with the private key, ready to be cloned for each
-/// nonce (the key schedule's two compressions are paid once).
-pub(crate) fn nonce_mac<const N: usize>(d: &[u64; N]) -> HmacSha512 {
-    let mut key = [0u8; 64];
-    limbs::write_le_bytes(d, &mut key[..8 * N]);
-    let mac =
-        <HmacSha512 as KeyInit>::new_from_slice(&key[..8 * N]).expect("HMAC takes any key length");
-    key.zeroize();
-    mac
+/// SHA-512 with the private key absorbed as a whole first block, ready to
+/// be cloned for each nonce. The state is secret; `sha2`'s `zeroize`
+/// feature wipes it on drop.
+#[derive(Clone)]
+pub(crate) struct NonceKey(sha2::Sha512);
+
+/// Domain label at the start of the key block.
+const NONCE_LABEL: &[u8; 16] = b"gostcms nonce v2";
+
+/// Bytes of fresh randomness in each nonce.
+pub(crate) const NONCE_RANDOMNESS: usize = 32;
+
+/// The hashed message of [`hedged_nonce_keyed`]: counter, output block,
+/// kind, batch index, randomness and a digest of at most 64 bytes.
+const NONCE_MESSAGE: usize = 3 + 8 + NONCE_RANDOMNESS + 64;
+// With SHA-512's padding (0x80 and a 16-byte length) it fits one block.
+const _: () = assert!(NONCE_MESSAGE + 17 <= 128);
+
+/// [`NonceKey`] of the private key d: the 128-byte block
+/// `label || LE(d) || zeros`, compressed once here.
+pub(crate) fn nonce_key<const N: usize>(d: &[u64; N]) -> NonceKey {
+    let mut block = [0u8; 128];
+    block[..16].copy_from_slice(NONCE_LABEL);
+    limbs::write_le_bytes(d, &mut block[16..16 + 8 * N]);
+    let mut hash = <sha2::Sha512 as Digest>::new();
+    hash.update(block);
+    block.zeroize();
+    NonceKey(hash)
 }
 
-/// Draws the hedged nonce for attempt `counter`: an HMAC keyed with the
-/// private key over fresh randomness and the digest (RFC 6979 section 3.6's
-/// idea), 2 * 64N bits reduced mod q so the bias is below 2^-256. A broken
-/// RNG then degrades to a deterministic nonce, never to a repeated one for
-/// different messages.
+/// Draws the hedged nonce for attempt `counter`: SHA-512 of the key block
+/// ([`nonce_key`]) followed by fresh randomness and the digest (RFC 6979
+/// section 3.6's idea), 2 * 64N bits reduced mod q so the bias is below
+/// 2^-256. A broken RNG then degrades to a deterministic nonce, never to a
+/// repeated one for different messages.
 ///
-/// The HMAC is HMAC-SHA-512, not HMAC-Streebog: Streebog implementations
-/// (the `streebog` crate and our own table-driven one included) look up
-/// tables indexed by state bytes, which here would be derived from the
-/// key, a cache-timing channel. SHA-512 is add-rotate-xor and
-/// constant-time. The nonce never leaves this function, so the choice
-/// does not affect interoperability.
+/// The key is a secret prefix of the hashed input, as in Ed25519's nonce
+/// (r = SHA-512(secret prefix || M)), not an HMAC: the output never leaves
+/// this function, so the length extension that HMAC's outer hash guards
+/// against does not arise, and with the key's block compressed once per
+/// key, the message (at most 107 bytes) costs one compression per 512
+/// output bits instead of three.
 ///
-/// `keyed` is [`nonce_mac`] of the key (a signing key keeps one). A batch
-/// passes each message's position, so messages of one batch (which share one draw of
-/// randomness) get distinct HMAC inputs even when their digests are equal.
+/// SHA-512, not Streebog: Streebog implementations (the `streebog` crate
+/// and our own table-driven one included) look up tables indexed by state
+/// bytes, which here would be derived from the key, a cache-timing
+/// channel. SHA-512 is add-rotate-xor and constant-time. The nonce never
+/// leaves this function, so the choice does not affect interoperability.
+///
+/// A batch passes each message's position, so messages of one batch
+/// (which share one draw of randomness) get distinct inputs even when
+/// their digests are equal.
 pub(crate) fn hedged_nonce_keyed<const N: usize>(
     c: &Curve<N>,
-    keyed: &HmacSha512,
+    keyed: &NonceKey,
     digest: &[u8],
-    randomness: &[u8; 64],
+    randomness: &[u8; NONCE_RANDOMNESS],
     counter: u8,
     batch_index: Option<u64>,
 ) -> [u64; N] {
     let mut wide = [0u8; 128];
     let blocks = (16 * N).div_ceil(64);
-    let mut msg = [0u8; 16 + 2 + 8 + 64 + 64];
-    let mut at = 18;
-    match batch_index {
-        None => msg[..16].copy_from_slice(b"gostcms nonce v1"),
-        Some(index) => {
-            msg[..16].copy_from_slice(b"gostcms batch v1");
-            msg[18..26].copy_from_slice(&index.to_le_bytes());
-            at = 26;
-        }
+    // counter, output block, kind (0 single, 1 batch), batch index,
+    // randomness, digest: at most 1 + 1 + 1 + 8 + 32 + 64 = 107 bytes,
+    // which with SHA-512's padding (17 bytes) fills one block.
+    let mut msg = [0u8; NONCE_MESSAGE];
+    msg[0] = counter;
+    if let Some(index) = batch_index {
+        msg[2] = 1;
+        msg[3..11].copy_from_slice(&index.to_le_bytes());
     }
-    msg[16] = counter;
-    msg[at..at + 64].copy_from_slice(randomness);
-    at += 64;
+    let mut at = 11;
+    msg[at..at + NONCE_RANDOMNESS].copy_from_slice(randomness);
+    at += NONCE_RANDOMNESS;
     let dlen = digest.len().min(64);
     msg[at..at + dlen].copy_from_slice(&digest[..dlen]);
     let msg_len = at + dlen;
     for block in 0..blocks {
-        msg[17] = block as u8;
-        let mut mac = keyed.clone();
-        mac.update(&msg[..msg_len]);
-        let mut out: [u8; 64] = mac.finalize().into_bytes().into();
+        msg[1] = block as u8;
+        let mut hash = keyed.0.clone();
+        hash.update(&msg[..msg_len]);
+        let mut out: [u8; 64] = hash.finalize().into();
         wide[64 * block..64 * block + 64].copy_from_slice(&out);
         out.zeroize();
     }

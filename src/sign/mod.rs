@@ -51,10 +51,10 @@ pub struct SigningKey {
     curve: CurveId,
     secret: Secret,
     public: VerifyingKey,
-    /// The nonce HMAC already keyed with d: its key schedule (two SHA-512
-    /// compressions) is paid once per key instead of once per signature.
-    /// Holds secret-derived state; wiped on drop (`hmac`'s `zeroize`).
-    nonce_mac: dsa::HmacSha512,
+    /// The nonce hash with d's block already absorbed: that compression is
+    /// paid once per key instead of once per signature. Holds
+    /// secret-derived state; wiped on drop (`sha2`'s `zeroize`).
+    nonce_key: dsa::NonceKey,
 }
 
 /// A GOST R 34.10-2012 public key.
@@ -142,14 +142,14 @@ fn random_scalar<const N: usize>(c: &Curve<N>) -> Result<[u64; N]> {
 fn sign_generic<const N: usize>(
     c: &Curve<N>,
     d: &[u64; N],
-    keyed: &dsa::HmacSha512,
+    keyed: &dsa::NonceKey,
     digest: &[u8],
 ) -> Result<([u64; N], [u64; N])> {
     let e = dsa::digest_to_e(c, digest).ok_or(Error::DigestLength {
         bits: 64 * N,
         got: digest.len(),
     })?;
-    let randomness = os_random::<64>()?;
+    let randomness = os_random::<{ dsa::NONCE_RANDOMNESS }>()?;
     for counter in 0..=u8::MAX {
         let mut k = dsa::hedged_nonce_keyed(c, keyed, digest, &randomness, counter, None);
         let result = if limbs::is_zero_mask(&k) != 0 {
@@ -187,7 +187,7 @@ impl SigningKey {
             curve,
             secret: Secret::W4(d),
             public: VerifyingKey { curve, point },
-            nonce_mac: dsa::nonce_mac(&d),
+            nonce_key: dsa::nonce_key(&d),
         }
     }
 
@@ -197,7 +197,7 @@ impl SigningKey {
             curve,
             secret: Secret::W8(d),
             public: VerifyingKey { curve, point },
-            nonce_mac: dsa::nonce_mac(&d),
+            nonce_key: dsa::nonce_key(&d),
         }
     }
 
@@ -267,11 +267,11 @@ impl SigningKey {
         }
         match (&self.secret, self.curve.curve()) {
             (Secret::W4(d), AnyCurve::W4(c)) => {
-                let (r, s) = sign_generic(c, d, &self.nonce_mac, digest)?;
+                let (r, s) = sign_generic(c, d, &self.nonce_key, digest)?;
                 Ok(Signature::from_limbs(size, &r, &s))
             }
             (Secret::W8(d), AnyCurve::W8(c)) => {
-                let (r, s) = sign_generic(c, d, &self.nonce_mac, digest)?;
+                let (r, s) = sign_generic(c, d, &self.nonce_key, digest)?;
                 Ok(Signature::from_limbs(size, &r, &s))
             }
             _ => Err(Error::KeyMismatch(
