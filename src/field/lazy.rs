@@ -12,6 +12,10 @@
 //!
 //! [`LazyField::canonical`] brings a value back below m (with a
 //! constant-time select) for code that needs reduced inputs.
+//!
+//! The public field keeps its own copy of these steps with branches: a
+//! predicted branch keeps the carry out of the dependency chain that the
+//! multiplication by it here adds to (an argument, not a measurement).
 
 use super::limbs::{self, adc, mac, sbb};
 use super::public::FieldOps;
