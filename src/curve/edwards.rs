@@ -255,12 +255,7 @@ impl<const N: usize> Curve<N> {
     /// (X, Y, Z, T) = (E·F, G·H, F·G, E·H).
     #[inline(always)]
     fn ed_finish<F: FieldOps<N>>(f: &F, e: &Fe<N>, ff: &Fe<N>, g: &Fe<N>, h: &Fe<N>) -> EdPoint<N> {
-        EdPoint {
-            x: f.mul(e, ff),
-            y: f.mul(g, h),
-            z: f.mul(ff, g),
-            t: f.mul(e, h),
-        }
+        Self::ed_finish_with(f, e, ff, g, h, true)
     }
 
     /// 2P (HWCD doubling with a = 1): 4S + 4M. The input's T is not read.
