@@ -129,13 +129,23 @@ impl<const N: usize> Curve<N> {
         }
         let (h, r, z1z1) = Self::madd_differences(f, p, q);
         if self.public_is_zero(&h) {
-            return if self.public_is_zero(&r) {
-                self.jac_double(p)
-            } else {
-                self.jac_identity()
-            };
+            return self.jac_sum_of_equal_x(p, &r);
         }
         Self::madd_finish(f, p, &h, &r, &z1z1)
+    }
+
+    /// P + Q when x(P) = x(Q) (H = 0): 2P when also r = 0 (P = Q), else the
+    /// identity (P = -Q). Out of line and cold: it almost never runs, and
+    /// inlining its doubling into every addition of the Straus loops made
+    /// those functions take a minute each to optimise.
+    #[cold]
+    #[inline(never)]
+    fn jac_sum_of_equal_x(&self, p: &JacobianPoint<N>, r: &Fe<N>) -> JacobianPoint<N> {
+        if self.public_is_zero(r) {
+            self.jac_double(p)
+        } else {
+            self.jac_identity()
+        }
     }
 
     /// P + Q for an affine Q with no case analysis at all: straight-line
@@ -210,11 +220,7 @@ impl<const N: usize> Curve<N> {
         let h = f.sub(&u2, &u1);
         let r = f.double(&f.sub(&s2, &s1));
         if self.public_is_zero(&h) {
-            return if self.public_is_zero(&r) {
-                self.jac_double(p)
-            } else {
-                self.jac_identity()
-            };
+            return self.jac_sum_of_equal_x(p, &r);
         }
         let i = f.square(&f.double(&h));
         let j = f.mul(&h, &i);
@@ -250,5 +256,74 @@ impl<const N: usize> Curve<N> {
                 }
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use subtle::ConstantTimeEq;
+
+    use super::*;
+    use crate::curve::{AnyCurve, CurveId};
+
+    /// The exceptional cases (identity, P + P, P + (-P)) of the branching
+    /// formulas, against the complete projective formulas of `point.rs`.
+    fn check_exceptional_cases<const N: usize>(c: &Curve<N>) {
+        let f = &c.fp;
+        let g = c.to_projective(&c.g);
+        let affine_of = |p: &JacobianPoint<N>| c.jac_batch_to_affine(&[*p])[0];
+        let want = |p| c.to_affine(&p).expect("not the identity");
+        let same = |a: AffinePoint<N>, b: AffinePoint<N>| {
+            bool::from(a.x.ct_eq(&b.x)) && bool::from(a.y.ct_eq(&b.y))
+        };
+        let neg = |p: &AffinePoint<N>| AffinePoint {
+            x: p.x,
+            y: f.neg(&p.y),
+        };
+
+        // P = 2G with Z != 1, and its affine form.
+        let p = c.jac_double(&c.jac_from_affine(&c.g));
+        let p_affine = want(c.double(&g));
+        assert!(same(affine_of(&p), p_affine), "2G");
+        let four_g = want(c.double(&c.double(&g)));
+
+        assert!(
+            same(affine_of(&c.jac_add_affine(&p, &p_affine)), four_g),
+            "P + P mixed"
+        );
+        assert!(
+            c.jac_is_identity(&c.jac_add_affine(&p, &neg(&p_affine))),
+            "P - P mixed"
+        );
+        let id = c.jac_identity();
+        assert!(
+            same(affine_of(&c.jac_add_affine(&id, &p_affine)), p_affine),
+            "O + P mixed"
+        );
+        let three_g = want(c.add(&c.double(&g), &g));
+        assert!(
+            same(affine_of(&c.jac_add_affine(&p, &c.g)), three_g),
+            "2G + G"
+        );
+
+        assert!(same(affine_of(&c.jac_add(&p, &p)), four_g), "P + P");
+        let minus_p = JacobianPoint {
+            y: f.public().neg(&p.y),
+            ..p
+        };
+        assert!(c.jac_is_identity(&c.jac_add(&p, &minus_p)), "P - P");
+        assert!(same(affine_of(&c.jac_add(&id, &p)), p_affine), "O + P");
+        assert!(same(affine_of(&c.jac_add(&p, &id)), p_affine), "P + O");
+        assert!(c.jac_is_identity(&c.jac_double(&id)), "2O");
+    }
+
+    #[test]
+    fn exceptional_cases_agree_with_the_complete_formulas() {
+        for id in CurveId::ALL {
+            match id.curve() {
+                AnyCurve::W4(c) => check_exceptional_cases(c),
+                AnyCurve::W8(c) => check_exceptional_cases(c),
+            }
+        }
     }
 }

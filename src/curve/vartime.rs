@@ -158,15 +158,14 @@ impl<const N: usize> VarForm<N> for Jac<'_, N> {
     }
     #[inline(always)]
     fn add_entry(&self, p: &Self::Acc, e: &Self::Entry, negate: bool, _: bool) -> Self::Acc {
-        if negate {
-            let neg = AffinePoint {
-                x: e.x,
-                y: self.0.fp.public().neg(&e.y),
-            };
-            self.0.jac_add_affine(p, &neg)
+        // One inlined addition, not one per sign (which doubled the Straus
+        // loops' code and optimisation time).
+        let y = if negate {
+            self.0.fp.public().neg(&e.y)
         } else {
-            self.0.jac_add_affine(p, e)
-        }
+            e.y
+        };
+        self.0.jac_add_affine(p, &AffinePoint { x: e.x, y })
     }
     fn add(&self, p: &Self::Acc, q: &Self::Acc) -> Self::Acc {
         self.0.jac_add(p, q)
