@@ -10,11 +10,12 @@
 //!   three multiplications, so a chunk of 64 pays one inversion instead of
 //!   64;
 //! * the key's block of the nonce hash and the draw of OS randomness (one
-//!   per chunk).
+//!   per batch; the message's position in the batch keeps the nonce
+//!   inputs distinct).
 //!
 //! The trick only multiplies, so it is as constant-time as the rest of
 //! signing; no den_i is zero because every k_i is in (0, q).
-//! [`SigningKey::par_sign_prehash_batch`] spreads chunks over rayon's
+//! [`SigningKey::par_sign_prehash_batch`] spreads the work over rayon's
 //! thread pool.
 
 use rayon::prelude::*;
@@ -27,68 +28,88 @@ use crate::field::{Fe, limbs};
 
 /// Signatures per shared inversion.
 const CHUNK: usize = 64;
+/// The fewest messages a parallel batch hands a thread at a time.
+const PAR_MIN_LEN: usize = 4;
 
-/// Signs one chunk; `first_index` numbers its messages within the batch.
-fn sign_chunk<const N: usize>(
+/// One message of a batch before the shared inversion: its e, its nonce,
+/// and k*G's x as num/den. The secret parts are zeroized on drop.
+struct Pending<const N: usize> {
+    e: [u64; N],
+    k: [u64; N],
+    k_is_zero: bool,
+    num: Fe<N>,
+    den: Fe<N>,
+}
+
+impl<const N: usize> Drop for Pending<N> {
+    fn drop(&mut self) {
+        self.k.zeroize();
+        self.num.zeroize();
+        self.den.zeroize();
+    }
+}
+
+/// The expensive part of a batch signature (the nonce and k*G); `index`
+/// numbers the message within the batch, so no two share a nonce input.
+fn prepare<const N: usize>(
+    c: &Curve<N>,
+    keyed: &dsa::NonceKey,
+    digest: &[u8],
+    randomness: &[u8; dsa::NONCE_RANDOMNESS],
+    index: u64,
+) -> Result<Pending<N>> {
+    let e = dsa::digest_to_e(c, digest).ok_or(Error::DigestLength {
+        bits: 64 * N,
+        got: digest.len(),
+    })?;
+    let k = dsa::hedged_nonce_keyed(c, keyed, digest, randomness, 0, Some(index));
+    // k = 0 has probability about 2^-255; such a message is signed alone
+    // in `finish_chunk` (the one branch on it), and 1 stands in for it
+    // here, chosen without a branch, so the chunk goes on.
+    let zero_mask = limbs::is_zero_mask(&k);
+    let mut one = [0u64; N];
+    one[0] = 1;
+    let mut k_or_one = limbs::select(zero_mask, &one, &k);
+    let (num, den) = c.mul_base_x_fraction(&k_or_one);
+    k_or_one.zeroize();
+    let k_is_zero = zero_mask != 0;
+    Ok(Pending {
+        e,
+        k,
+        k_is_zero,
+        num,
+        den,
+    })
+}
+
+/// Finishes a chunk of prepared messages with one shared inversion
+/// (Montgomery's trick: prefix products, one inversion, walk back).
+fn finish_chunk<const N: usize>(
     c: &Curve<N>,
     d: &[u64; N],
     keyed: &dsa::NonceKey,
+    pending: &[Pending<N>],
     digests: &[&[u8]],
-    first_index: u64,
 ) -> Result<Vec<([u64; N], [u64; N])>> {
     let f = &c.fp;
-    let randomness = os_random::<{ dsa::NONCE_RANDOMNESS }>()?;
-    let mut es = Vec::with_capacity(digests.len());
-    let mut nonces = Vec::with_capacity(digests.len());
-    let mut nums = Vec::with_capacity(digests.len());
-    let mut dens = Vec::with_capacity(digests.len());
-    for (i, digest) in digests.iter().enumerate() {
-        let e = dsa::digest_to_e(c, digest).ok_or(Error::DigestLength {
-            bits: 64 * N,
-            got: digest.len(),
-        })?;
-        let k = dsa::hedged_nonce_keyed(
-            c,
-            keyed,
-            digest,
-            &randomness,
-            0,
-            Some(first_index + i as u64),
-        );
-        // k = 0 has probability about 2^-255; such a message is signed
-        // alone below, and 1 stands in for it here so the chunk goes on.
-        let k_is_zero = limbs::is_zero_mask(&k) != 0;
-        let (num, den) = if k_is_zero {
-            (f.one(), f.one())
-        } else {
-            c.mul_base_x_fraction(&k)
-        };
-        es.push(e);
-        nonces.push((k, k_is_zero));
-        nums.push(num);
-        dens.push(den);
-    }
-    // Montgomery's trick: prefix products, one inversion, walk back.
-    let mut prefix: Vec<Fe<N>> = Vec::with_capacity(dens.len());
+    let mut prefix: Vec<Fe<N>> = Vec::with_capacity(pending.len());
     let mut acc = f.one();
-    for den in &dens {
+    for p in pending {
         prefix.push(acc);
-        acc = f.mul(&acc, den);
+        acc = f.mul(&acc, &p.den);
     }
     let mut inv = f.invert(&acc);
-    let mut xs = vec![[0u64; N]; dens.len()];
-    for i in (0..dens.len()).rev() {
+    let mut x = [0u64; N];
+    let mut out = Vec::with_capacity(pending.len());
+    for i in (0..pending.len()).rev() {
+        let p = &pending[i];
         let den_inv = f.mul(&inv, &prefix[i]);
-        inv = f.mul(&inv, &dens[i]);
-        xs[i] = f.to_int(&f.mul(&nums[i], &den_inv));
-    }
-    let mut out = Vec::with_capacity(digests.len());
-    for i in 0..digests.len() {
-        let (k, k_is_zero) = &nonces[i];
-        let rs = if *k_is_zero {
+        inv = f.mul(&inv, &p.den);
+        x = f.to_int(&f.mul(&p.num, &den_inv));
+        let rs = if p.k_is_zero {
             None
         } else {
-            dsa::finish_signature(c, d, &es[i], k, &xs[i])
+            dsa::finish_signature(c, d, &p.e, &p.k, &x)
         };
         match rs {
             Some(rs) => out.push(rs),
@@ -96,22 +117,58 @@ fn sign_chunk<const N: usize>(
             None => out.push(sign_generic(c, d, keyed, digests[i])?),
         }
     }
-    for (k, _) in nonces.iter_mut() {
-        k.zeroize();
-    }
-    for v in prefix
-        .iter_mut()
-        .chain(nums.iter_mut())
-        .chain(dens.iter_mut())
-    {
+    out.reverse();
+    for v in prefix.iter_mut() {
         v.zeroize();
     }
-    for x in xs.iter_mut() {
-        x.zeroize();
-    }
+    x.zeroize();
     inv.zeroize();
     acc.zeroize();
     Ok(out)
+}
+
+/// Signs a batch: every message's nonce and k*G (in parallel over rayon
+/// when `parallel`, a few messages per task, so no thread waits long for
+/// another at the end), then the shared inversions chunk by chunk. The
+/// fine split matters on small batches: 256 messages cut into chunks of
+/// 64, each signed whole by one thread, left one of two threads idle for
+/// half a chunk on average at the end of every batch.
+fn sign_batch_in<const N: usize>(
+    c: &Curve<N>,
+    d: &[u64; N],
+    keyed: &dsa::NonceKey,
+    digests: &[&[u8]],
+    parallel: bool,
+) -> Result<Vec<([u64; N], [u64; N])>> {
+    let randomness = os_random::<{ dsa::NONCE_RANDOMNESS }>()?;
+    let prep = |(i, digest): (usize, &&[u8])| prepare(c, keyed, digest, &randomness, i as u64);
+    let finish =
+        |(pending, digests): (&[Pending<N>], &[&[u8]])| finish_chunk(c, d, keyed, pending, digests);
+    let chunks: Vec<Vec<([u64; N], [u64; N])>> = if parallel {
+        let pending: Vec<Pending<N>> = digests
+            .par_iter()
+            .enumerate()
+            .with_min_len(PAR_MIN_LEN)
+            .map(prep)
+            .collect::<Result<_>>()?;
+        pending
+            .par_chunks(CHUNK)
+            .zip(digests.par_chunks(CHUNK))
+            .map(finish)
+            .collect::<Result<_>>()?
+    } else {
+        let pending: Vec<Pending<N>> = digests
+            .iter()
+            .enumerate()
+            .map(prep)
+            .collect::<Result<_>>()?;
+        pending
+            .chunks(CHUNK)
+            .zip(digests.chunks(CHUNK))
+            .map(finish)
+            .collect::<Result<_>>()?
+    };
+    Ok(chunks.into_iter().flatten().collect())
 }
 
 impl SigningKey {
@@ -126,17 +183,18 @@ impl SigningKey {
         }
     }
 
-    fn sign_chunk_any(&self, digests: &[&[u8]], first_index: u64) -> Result<Vec<Signature>> {
+    fn sign_batch_any(&self, digests: &[&[u8]], parallel: bool) -> Result<Vec<Signature>> {
+        self.check_digest_lengths(digests)?;
         let size = self.curve.key_size();
         match (&self.secret, self.curve.curve()) {
             (Secret::W4(d), AnyCurve::W4(c)) => {
-                Ok(sign_chunk(c, d, &self.nonce_key, digests, first_index)?
+                Ok(sign_batch_in(c, d, &self.nonce_key, digests, parallel)?
                     .iter()
                     .map(|(r, s)| Signature::from_limbs(size, r, s))
                     .collect())
             }
             (Secret::W8(d), AnyCurve::W8(c)) => {
-                Ok(sign_chunk(c, d, &self.nonce_key, digests, first_index)?
+                Ok(sign_batch_in(c, d, &self.nonce_key, digests, parallel)?
                     .iter()
                     .map(|(r, s)| Signature::from_limbs(size, r, s))
                     .collect())
@@ -152,24 +210,14 @@ impl SigningKey {
     /// Every signature has its own hedged nonce; the result is in input
     /// order. Fails as a whole on the first digest of the wrong length.
     pub fn sign_prehash_batch(&self, digests: &[&[u8]]) -> Result<Vec<Signature>> {
-        self.check_digest_lengths(digests)?;
-        let mut out = Vec::with_capacity(digests.len());
-        for (n, chunk) in digests.chunks(CHUNK).enumerate() {
-            out.extend(self.sign_chunk_any(chunk, (n * CHUNK) as u64)?);
-        }
-        Ok(out)
+        self.sign_batch_any(digests, false)
     }
 
-    /// [`Self::sign_prehash_batch`] with the chunks spread over rayon's
-    /// global thread pool (or the pool the caller installed).
+    /// [`Self::sign_prehash_batch`] spread over rayon's global thread pool
+    /// (or the pool the caller installed): the nonces and k*G a few
+    /// messages per task, then the shared inversions 64 messages per task.
     pub fn par_sign_prehash_batch(&self, digests: &[&[u8]]) -> Result<Vec<Signature>> {
-        self.check_digest_lengths(digests)?;
-        let chunks: Vec<Vec<Signature>> = digests
-            .par_chunks(CHUNK)
-            .enumerate()
-            .map(|(n, chunk)| self.sign_chunk_any(chunk, (n * CHUNK) as u64))
-            .collect::<Result<_>>()?;
-        Ok(chunks.into_iter().flatten().collect())
+        self.sign_batch_any(digests, true)
     }
 
     /// Hashes each message with [`Self::hash_alg`] and signs them as a batch.
