@@ -33,10 +33,15 @@ const PAR_MIN_LEN: usize = 4;
 
 /// One message of a batch before the shared inversion: its e, its nonce,
 /// and k*G's x as num/den. The secret parts are zeroized on drop.
+///
+/// No field may have a niche: `Result<Pending, _>` would keep its tag in
+/// it, and every `?` on the result would branch on a secret. ct-check
+/// caught exactly that with a `bool` for k = 0 (its spare values held the
+/// `Err` tag); the all-ones-or-zero mask is a `u64`.
 struct Pending<const N: usize> {
     e: [u64; N],
     k: [u64; N],
-    k_is_zero: bool,
+    k_zero_mask: u64,
     num: Fe<N>,
     den: Fe<N>,
 }
@@ -72,11 +77,10 @@ fn prepare<const N: usize>(
     let mut k_or_one = limbs::select(zero_mask, &one, &k);
     let (num, den) = c.mul_base_x_fraction(&k_or_one);
     k_or_one.zeroize();
-    let k_is_zero = zero_mask != 0;
     Ok(Pending {
         e,
         k,
-        k_is_zero,
+        k_zero_mask: zero_mask,
         num,
         den,
     })
@@ -106,7 +110,7 @@ fn finish_chunk<const N: usize>(
         let den_inv = f.mul(&inv, &prefix[i]);
         inv = f.mul(&inv, &p.den);
         x = f.to_int(&f.mul(&p.num, &den_inv));
-        let rs = if p.k_is_zero {
+        let rs = if p.k_zero_mask != 0 {
             None
         } else {
             dsa::finish_signature(c, d, &p.e, &p.k, &x)
