@@ -241,3 +241,46 @@ impl SigningKey {
         self.par_sign_prehash_batch(&refs)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::curve::CurveId;
+
+    /// The k = 0 path (probability about 2^-255, so never reached by
+    /// chance): a chunk whose first nonce is forced to zero, prepared as
+    /// `prepare` prepares it, still yields two valid signatures; the first
+    /// comes from the single-signature path. (With the branch on the mask
+    /// disabled, the first signature fails to verify: checked once by hand.)
+    #[test]
+    fn a_zero_nonce_is_signed_alone() {
+        let key = SigningKey::generate(CurveId::CryptoProA).unwrap();
+        let (Secret::W4(d), AnyCurve::W4(c)) = (&key.secret, key.curve.curve()) else {
+            unreachable!("cryptopro-a has 4 limbs")
+        };
+        let digests: Vec<Vec<u8>> = [&b"k = 0"[..], b"k != 0"]
+            .iter()
+            .map(|m| key.hash_alg().digest(m))
+            .collect();
+        let refs: Vec<&[u8]> = digests.iter().map(Vec::as_slice).collect();
+        let randomness = [7u8; dsa::NONCE_RANDOMNESS];
+        let mut pending: Vec<Pending<4>> = refs
+            .iter()
+            .enumerate()
+            .map(|(i, dg)| prepare(c, &key.nonce_key, dg, &randomness, i as u64).unwrap())
+            .collect();
+        let mut one = [0u64; 4];
+        one[0] = 1;
+        let (num, den) = c.mul_base_x_fraction(&one);
+        pending[0].k = [0; 4];
+        pending[0].k_zero_mask = u64::MAX;
+        pending[0].num = num;
+        pending[0].den = den;
+        let sigs = finish_chunk(c, d, &key.nonce_key, &pending, &refs).unwrap();
+        assert_eq!(sigs.len(), 2);
+        for ((r, s), digest) in sigs.iter().zip(&refs) {
+            let sig = Signature::from_limbs(key.curve.key_size(), r, s);
+            key.verifying_key().verify_prehash(digest, &sig).unwrap();
+        }
+    }
+}
