@@ -27,6 +27,8 @@ use super::{Fe, MontField};
 #[derive(Clone, Copy)]
 pub(crate) struct LazyField<const N: usize> {
     c: u64,
+    /// The inline mulx/adx product, where the CPU has it (4 limbs only).
+    adx: Option<super::adx::Adx>,
 }
 
 impl<const N: usize> MontField<N> {
@@ -39,11 +41,21 @@ impl<const N: usize> MontField<N> {
     /// the out-of-line 8-limb products, which dominate those curves, gain
     /// nothing from lazy sums.
     pub(crate) fn lazy(&self) -> Option<LazyField<N>> {
-        (N <= 4 && self.special_c != 0).then_some(LazyField { c: self.special_c })
+        (N <= 4 && self.special_c != 0).then_some(LazyField {
+            c: self.special_c,
+            adx: self.adx,
+        })
     }
 }
 
 impl<const N: usize> LazyField<N> {
+    /// The portable arithmetic modulo `2^(64N) - c`, whatever the CPU, to
+    /// test the kernels against.
+    #[cfg(test)]
+    pub(crate) fn portable(c: u64) -> Self {
+        LazyField { c, adx: None }
+    }
+
     /// The reduced (`< m`) form of a value: `a >= m` exactly when `a + c`
     /// carries out, which then leaves `a - m`.
     #[inline(always)]
@@ -82,11 +94,17 @@ impl<const N: usize> LazyField<N> {
 impl<const N: usize> FieldOps<N> for LazyField<N> {
     #[inline(always)]
     fn mul(&self, a: &Fe<N>, b: &Fe<N>) -> Fe<N> {
+        if let Some(product) = super::mul4_lazy(self.adx, a, b, self.c) {
+            return product;
+        }
         self.fold(&MontField::<N>::mul_wide(&a.0, &b.0))
     }
 
     #[inline(always)]
     fn square(&self, a: &Fe<N>) -> Fe<N> {
+        if let Some(square) = super::sqr4_lazy(self.adx, a, self.c) {
+            return square;
+        }
         self.fold(&MontField::<N>::sqr_wide(&a.0))
     }
 

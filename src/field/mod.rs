@@ -89,7 +89,9 @@ pub(crate) struct MontField<const N: usize> {
     r3: [u64; N],
     /// Bernstein-Yang inversion modulo `m`.
     inverter: safegcd::Inverter<N>,
-    /// The mulx/adx kernels, for `m = 2^512 - c` on CPUs that have them.
+    /// The mulx/adx kernels, for `m = 2^512 - c` (out of line) and the
+    /// lazily reduced products modulo `2^256 - c` (inline), on CPUs that
+    /// have them.
     adx: Option<adx::Adx>,
 }
 
@@ -133,7 +135,7 @@ impl<const N: usize> MontField<N> {
             special_c,
             r3: r2,
             inverter: safegcd::Inverter::new(&m),
-            adx: if N == 8 && special_c != 0 {
+            adx: if (N == 4 || N == 8) && special_c != 0 {
                 adx::Adx::detect()
             } else {
                 None
@@ -510,6 +512,35 @@ impl<const N: usize> MontField<N> {
         }
         Some(self.to_mont(x))
     }
+}
+
+/// The 4-limb product modulo `2^256 - c` with the inline mulx/adx kernel,
+/// lazily reduced; `None` unless N = 4 and `adx` is present, so that
+/// callers fall back to the portable product.
+#[inline(always)]
+fn mul4_lazy<const N: usize>(adx: Option<adx::Adx>, a: &Fe<N>, b: &Fe<N>, c: u64) -> Option<Fe<N>> {
+    let adx = adx?;
+    let a4 = <&[u64; 4]>::try_from(&a.0[..]).ok()?;
+    let b4 = <&[u64; 4]>::try_from(&b.0[..]).ok()?;
+    let product = adx.mul4_lazy(a4, b4, c);
+    let mut out = [0u64; N];
+    for (o, limb) in out.iter_mut().zip(&product) {
+        *o = *limb;
+    }
+    Some(Fe(out))
+}
+
+/// [`mul4_lazy`] for a square.
+#[inline(always)]
+fn sqr4_lazy<const N: usize>(adx: Option<adx::Adx>, a: &Fe<N>, c: u64) -> Option<Fe<N>> {
+    let adx = adx?;
+    let a4 = <&[u64; 4]>::try_from(&a.0[..]).ok()?;
+    let square = adx.sqr4_lazy(a4, c);
+    let mut out = [0u64; N];
+    for (o, limb) in out.iter_mut().zip(&square) {
+        *o = *limb;
+    }
+    Some(Fe(out))
 }
 
 /// An 8-limb kernel result as `[u64; N]` (N = 8 whenever kernels are set;

@@ -117,6 +117,9 @@ impl<const N: usize> FieldOps<N> for PublicField<'_, N> {
         if N > 4 || self.0.special_c == 0 {
             return self.0.mul(a, b);
         }
+        if let Some(product) = super::mul4_lazy(self.0.adx, a, b, self.0.special_c) {
+            return product;
+        }
         self.fold(&MontField::<N>::mul_wide(&a.0, &b.0))
     }
 
@@ -124,6 +127,9 @@ impl<const N: usize> FieldOps<N> for PublicField<'_, N> {
     fn square(&self, a: &Fe<N>) -> Fe<N> {
         if N > 4 || self.0.special_c == 0 {
             return self.0.square(a);
+        }
+        if let Some(square) = super::sqr4_lazy(self.0.adx, a, self.0.special_c) {
+            return square;
         }
         self.fold(&MontField::<N>::sqr_wide(&a.0))
     }
