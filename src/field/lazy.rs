@@ -68,13 +68,20 @@ impl<const N: usize> LazyField<N> {
     /// When adding `top * c` carries out, the wrapped sum is below
     /// `c^2 < 2^64 - c` (so its upper limbs are zero), and the carried
     /// `2^(64N)` is one more `c` added to the low limb without overflow.
+    ///
+    /// `top` (0 or 1 after an addition) and the carry pass through
+    /// [`limbs::opaque`] before they multiply c: seeing a 0/1 value, LLVM
+    /// may turn `carry * c` into a
+    /// conditional move or a branch on the carry (ct-check caught both
+    /// products here and in [`FieldOps::sub`] once the mulx/adx product was
+    /// added beside the portable one and the surrounding code changed).
     #[inline(always)]
     fn fold_top(&self, mut lo: [u64; N], top: u64) -> Fe<N> {
-        let mut carry = top * self.c;
+        let mut carry = limbs::opaque(top) * self.c;
         for limb in lo.iter_mut() {
             (*limb, carry) = adc(*limb, carry, 0);
         }
-        lo[0] = lo[0].wrapping_add(carry * self.c);
+        lo[0] = lo[0].wrapping_add(limbs::opaque(carry) * self.c);
         Fe(lo)
     }
 
@@ -122,11 +129,11 @@ impl<const N: usize> FieldOps<N> for LazyField<N> {
     #[inline(always)]
     fn sub(&self, a: &Fe<N>, b: &Fe<N>) -> Fe<N> {
         let (mut diff, borrow) = limbs::sub(&a.0, &b.0);
-        let mut borrow = borrow * self.c;
+        let mut borrow = limbs::opaque(borrow) * self.c;
         for limb in diff.iter_mut() {
             (*limb, borrow) = sbb(*limb, borrow, 0);
         }
-        diff[0] = diff[0].wrapping_sub(borrow * self.c);
+        diff[0] = diff[0].wrapping_sub(limbs::opaque(borrow) * self.c);
         Fe(diff)
     }
 
