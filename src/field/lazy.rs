@@ -71,10 +71,9 @@ impl<const N: usize> LazyField<N> {
     ///
     /// `top` (0 or 1 after an addition) and the carry pass through
     /// [`limbs::opaque`] before they multiply c: seeing a 0/1 value, LLVM
-    /// may turn `carry * c` into a
-    /// conditional move or a branch on the carry (ct-check caught both
-    /// products here and in [`FieldOps::sub`] once the mulx/adx product was
-    /// added beside the portable one and the surrounding code changed).
+    /// may turn `carry * c` into a conditional move or a branch on the
+    /// carry (ct-check caught both products here and in [`FieldOps::sub`]
+    /// once the mulx/adx product was added beside the portable one).
     #[inline(always)]
     fn fold_top(&self, mut lo: [u64; N], top: u64) -> Fe<N> {
         let mut carry = limbs::opaque(top) * self.c;

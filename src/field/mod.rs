@@ -522,12 +522,7 @@ fn mul4_lazy<const N: usize>(adx: Option<adx::Adx>, a: &Fe<N>, b: &Fe<N>, c: u64
     let adx = adx?;
     let a4 = <&[u64; 4]>::try_from(&a.0[..]).ok()?;
     let b4 = <&[u64; 4]>::try_from(&b.0[..]).ok()?;
-    let product = adx.mul4_lazy(a4, b4, c);
-    let mut out = [0u64; N];
-    for (o, limb) in out.iter_mut().zip(&product) {
-        *o = *limb;
-    }
-    Some(Fe(out))
+    Some(Fe(widen(&adx.mul4_lazy(a4, b4, c))))
 }
 
 /// [`mul4_lazy`] for a square.
@@ -535,18 +530,13 @@ fn mul4_lazy<const N: usize>(adx: Option<adx::Adx>, a: &Fe<N>, b: &Fe<N>, c: u64
 fn sqr4_lazy<const N: usize>(adx: Option<adx::Adx>, a: &Fe<N>, c: u64) -> Option<Fe<N>> {
     let adx = adx?;
     let a4 = <&[u64; 4]>::try_from(&a.0[..]).ok()?;
-    let square = adx.sqr4_lazy(a4, c);
-    let mut out = [0u64; N];
-    for (o, limb) in out.iter_mut().zip(&square) {
-        *o = *limb;
-    }
-    Some(Fe(out))
+    Some(Fe(widen(&adx.sqr4_lazy(a4, c))))
 }
 
-/// An 8-limb kernel result as `[u64; N]` (N = 8 whenever kernels are set;
-/// written without a length check that could panic).
+/// A kernel result of M limbs as `[u64; N]` (M = N whenever a kernel is
+/// set; written without a length check that could panic).
 #[inline(always)]
-fn widen<const N: usize>(x: &[u64; 8]) -> [u64; N] {
+fn widen<const M: usize, const N: usize>(x: &[u64; M]) -> [u64; N] {
     let mut out = [0u64; N];
     for (o, limb) in out.iter_mut().zip(x) {
         *o = *limb;
