@@ -14,7 +14,10 @@ t[i + j] on the overflow-flag chain (adox) and the high half to t[i + j + 1]
 on the carry-flag chain (adcx), so the two carry chains run side by side.
 The fold then computes t_lo + c * t_hi the same way, folds the top word
 (at most c) once more, and subtracts m = 2^512 - c once if needed by adding
-c under a mask."""
+c under a mask. The lazy kernels stop before that subtraction: when folding
+the top word carries out of 2^512, the wrapped value is below c^2, and the
+carried 2^512 is one more c added to the low word (no further carry); the
+result is then some value below 2^512 congruent to the product."""
 
 N = 8
 # rbx and rbp are reserved by LLVM; rsi holds the buffer, rdx feeds mulx,
@@ -26,9 +29,10 @@ def mem(word):
     return f"[rsi + {8 * word}]"
 
 
-def fold(out, acc, spare, t_lo, c_word):
+def fold(out, acc, spare, t_lo, c_word, lazy):
     """acc(j) holds t[N + j]; t[0..N] is at words t_lo.. of the buffer.
-    Leaves the reduced result in the registers acc(0..N)."""
+    Leaves the reduced result (lazily reduced when `lazy`) in the
+    registers acc(0..N)."""
     hi = lambda j: "rcx" if j % 2 == 0 else spare
     out.append(f"mov rdx, {mem(c_word)}")
     out.append("xor eax, eax")  # clears CF and OF
@@ -48,6 +52,12 @@ def fold(out, acc, spare, t_lo, c_word):
     for j in range(1, N):
         out.append(f"adc {acc(j)}, 0")
     out.append("setc al")
+    if lazy:
+        # rax was 0, so it is now the carry; add c under its mask.
+        out.append("neg rax")
+        out.append("and rax, rdx")
+        out.append(f"add {acc(0)}, rax")
+        return
     # V >= m exactly when that bit is set or acc + c carries (never both).
     out.append(f"mov {top}, {acc(0)}")
     out.append(f"add {top}, rdx")
@@ -65,7 +75,7 @@ def fold(out, acc, spare, t_lo, c_word):
     # (perf: 10 % of the multiplication at one such load).
 
 
-def mul():
+def mul(lazy):
     """Buffer: a (words 0..8), b (8..16), c (16). Result in words 0..8."""
     w = WINDOW
     reg = lambda k: w[k % (N + 1)]  # the register holding t[k]
@@ -86,11 +96,11 @@ def mul():
         out.append("mov eax, 0")
         out.append(f"adox {reg(i + N)}, rax")
         out.append(f"mov {mem(i)}, {reg(i)}")  # t[i] is final; a[i] is no longer needed
-    fold(out, lambda j: reg(N + j), reg(2 * N), 0, 2 * N)
+    fold(out, lambda j: reg(N + j), reg(2 * N), 0, 2 * N, lazy)
     return out, [reg(N + j) for j in range(N)]
 
 
-def square():
+def square(lazy):
     """Buffer: a (words 0..8), scratch t (8..24), c (24). Result in words 0..8.
     The products a[i] a[j] for i < j once, then t = 2 t + the squares."""
     t = lambda k: mem(N + k)
@@ -150,7 +160,7 @@ def square():
         if 2 * i < N:
             out.append(f"mov {t(2 * i)}, {x}")
             out.append(f"mov {t(2 * i + 1)}, {y}")
-    fold(out, lambda j: acc[j], spare, N, 3 * N)
+    fold(out, lambda j: acc[j], spare, N, 3 * N, lazy)
     return out, acc
 
 
@@ -192,7 +202,14 @@ print("//! The mulx/adcx/adox kernels modulo 2^512 - c (see the generator's doc)
 print(function("mul_fold", 2 * N + 1,
                "/// `buf[0..8] * buf[8..16] mod 2^512 - buf[16]`, fully reduced; words\n"
                "/// 0..8 are overwritten.",
-               mul()), end="")
+               mul(False)), end="")
 print(function("square_fold", 3 * N + 1,
                "/// `buf[0..8]^2 mod 2^512 - buf[24]`, fully reduced; words 8..24 are\n"
-               "/// scratch.", square()), end="")
+               "/// scratch.", square(False)), end="")
+print(function("mul_fold_lazy", 2 * N + 1,
+               "/// [`mul_fold`], lazily reduced: some value below 2^512 congruent to\n"
+               "/// the product.",
+               mul(True)), end="")
+print(function("square_fold_lazy", 3 * N + 1,
+               "/// [`square_fold`], lazily reduced: some value below 2^512 congruent\n"
+               "/// to the square.", square(True)), end="")

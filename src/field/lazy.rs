@@ -27,21 +27,23 @@ use super::{Fe, MontField};
 #[derive(Clone, Copy)]
 pub(crate) struct LazyField<const N: usize> {
     c: u64,
-    /// The inline mulx/adx product, where the CPU has it (4 limbs only).
+    /// The mulx/adx products, where the CPU has them (inline for 4 limbs,
+    /// out of line for 8).
     adx: Option<super::adx::Adx>,
 }
 
 impl<const N: usize> MontField<N> {
     /// This field's lazily reduced constant-time arithmetic, when the
-    /// modulus is `2^(64N) - c` with `c < 2^32` and N <= 4.
+    /// modulus is `2^(64N) - c` with `c < 2^32` and N <= 4 or N = 8.
     ///
-    /// Not for 8 limbs: there LLVM compiled the unmasked carry and borrow
-    /// chains of the additions into branches on the carries (the
-    /// constant-time check, `ct/`, caught it in `fold_top` and `sub`), and
-    /// the out-of-line 8-limb products, which dominate those curves, gain
-    /// nothing from lazy sums.
+    /// For 8 limbs too (2^512 - 569), where the products are the
+    /// out-of-line mulx/adx kernels without their final subtraction, or
+    /// an out-of-line portable product and fold. (An earlier version left
+    /// 8 limbs out: LLVM had compiled the unmasked carries of `fold_top`
+    /// and `sub` into branches, which [`limbs::opaque`] now prevents, and
+    /// lazy sums alone had gained nothing beside the reduced kernels.)
     pub(crate) fn lazy(&self) -> Option<LazyField<N>> {
-        (N <= 4 && self.special_c != 0).then_some(LazyField {
+        ((N <= 4 || N == 8) && self.special_c != 0).then_some(LazyField {
             c: self.special_c,
             adx: self.adx,
         })
@@ -84,6 +86,19 @@ impl<const N: usize> LazyField<N> {
         Fe(lo)
     }
 
+    /// The portable 8-limb product, kept out of line (inlined into the
+    /// point formulas, the 8-limb schoolbook bloats them).
+    #[inline(never)]
+    fn mul_out_of_line(&self, a: &Fe<N>, b: &Fe<N>) -> Fe<N> {
+        self.fold(&MontField::<N>::mul_wide(&a.0, &b.0))
+    }
+
+    /// [`Self::mul_out_of_line`] for a square.
+    #[inline(never)]
+    fn sqr_out_of_line(&self, a: &Fe<N>) -> Fe<N> {
+        self.fold(&MontField::<N>::sqr_wide(&a.0))
+    }
+
     /// A 2N-limb value `H * 2^(64N) + L` folded to N limbs as `L + c*H`;
     /// the word carried out of the fold is at most c.
     #[inline(always)]
@@ -103,6 +118,12 @@ impl<const N: usize> FieldOps<N> for LazyField<N> {
         if let Some(product) = super::mul4_lazy(self.adx, a, b, self.c) {
             return product;
         }
+        if let Some(product) = super::mul8_lazy(self.adx, a, b, self.c) {
+            return product;
+        }
+        if N > 4 {
+            return self.mul_out_of_line(a, b);
+        }
         self.fold(&MontField::<N>::mul_wide(&a.0, &b.0))
     }
 
@@ -110,6 +131,12 @@ impl<const N: usize> FieldOps<N> for LazyField<N> {
     fn square(&self, a: &Fe<N>) -> Fe<N> {
         if let Some(square) = super::sqr4_lazy(self.adx, a, self.c) {
             return square;
+        }
+        if let Some(square) = super::sqr8_lazy(self.adx, a, self.c) {
+            return square;
+        }
+        if N > 4 {
+            return self.sqr_out_of_line(a);
         }
         self.fold(&MontField::<N>::sqr_wide(&a.0))
     }

@@ -533,6 +533,24 @@ fn sqr4_lazy<const N: usize>(adx: Option<adx::Adx>, a: &Fe<N>, c: u64) -> Option
     Some(Fe(widen(&adx.sqr4_lazy(a4, c))))
 }
 
+/// The 8-limb product modulo `2^512 - c` with the out-of-line mulx/adx
+/// kernel, lazily reduced; `None` unless N = 8 and `adx` is present.
+#[inline(always)]
+fn mul8_lazy<const N: usize>(adx: Option<adx::Adx>, a: &Fe<N>, b: &Fe<N>, c: u64) -> Option<Fe<N>> {
+    let adx = adx?;
+    let a8 = <&[u64; 8]>::try_from(&a.0[..]).ok()?;
+    let b8 = <&[u64; 8]>::try_from(&b.0[..]).ok()?;
+    Some(Fe(widen(&adx.mul_lazy(a8, b8, c))))
+}
+
+/// [`mul8_lazy`] for a square.
+#[inline(always)]
+fn sqr8_lazy<const N: usize>(adx: Option<adx::Adx>, a: &Fe<N>, c: u64) -> Option<Fe<N>> {
+    let adx = adx?;
+    let a8 = <&[u64; 8]>::try_from(&a.0[..]).ok()?;
+    Some(Fe(widen(&adx.square_lazy(a8, c))))
+}
+
 /// A kernel result of M limbs as `[u64; N]` (M = N whenever a kernel is
 /// set; written without a length check that could panic).
 #[inline(always)]
@@ -796,6 +814,28 @@ mod tests {
             }
             assert_eq!(adx.square(a, c), f.mont_sqr(a), "a = {a:x?}");
             assert_eq!(adx.square(a, c), f.mont_mul(a, a));
+        }
+        // The lazy kernels: the same values as the portable lazy product
+        // and fold, which reduce to the full kernels' results.
+        let portable = lazy::LazyField::<8>::portable(c);
+        let canonical = |v: [u64; 8]| {
+            let (plus_c, carry) = limbs::add_small(&v, c);
+            if carry != 0 { plus_c } else { v }
+        };
+        for (k, a) in inputs.iter().enumerate() {
+            let partners = [specials[k % specials.len()], random(), *a];
+            for b in &partners {
+                let lazy = adx.mul_lazy(a, b, c);
+                assert_eq!(
+                    lazy,
+                    portable.mul(&Fe(*a), &Fe(*b)).0,
+                    "a = {a:x?}, b = {b:x?}"
+                );
+                assert_eq!(canonical(lazy), adx.mul(a, b, c));
+            }
+            let lazy = adx.square_lazy(a, c);
+            assert_eq!(lazy, portable.square(&Fe(*a)).0, "a = {a:x?}");
+            assert_eq!(canonical(lazy), adx.square(a, c));
         }
         // Through the field's own entry points (which dispatch to the kernels).
         let x = f.to_mont(&[u64::MAX; 8]);

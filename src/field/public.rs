@@ -110,26 +110,37 @@ impl<const N: usize> PublicField<'_, N> {
 }
 
 impl<const N: usize> FieldOps<N> for PublicField<'_, N> {
-    /// Products wider than four limbs go to the out-of-line (or mulx/adx)
-    /// constant-time code, whose reduced result is a valid lazy value.
+    /// 8-limb products go to the lazy mulx/adx kernel, or without it to
+    /// the out-of-line constant-time code, whose reduced result is a valid
+    /// lazy value.
     #[inline(always)]
     fn mul(&self, a: &Fe<N>, b: &Fe<N>) -> Fe<N> {
+        if self.0.special_c != 0 {
+            if let Some(product) = super::mul4_lazy(self.0.adx, a, b, self.0.special_c) {
+                return product;
+            }
+            if let Some(product) = super::mul8_lazy(self.0.adx, a, b, self.0.special_c) {
+                return product;
+            }
+        }
         if N > 4 || self.0.special_c == 0 {
             return self.0.mul(a, b);
-        }
-        if let Some(product) = super::mul4_lazy(self.0.adx, a, b, self.0.special_c) {
-            return product;
         }
         self.fold(&MontField::<N>::mul_wide(&a.0, &b.0))
     }
 
     #[inline(always)]
     fn square(&self, a: &Fe<N>) -> Fe<N> {
+        if self.0.special_c != 0 {
+            if let Some(square) = super::sqr4_lazy(self.0.adx, a, self.0.special_c) {
+                return square;
+            }
+            if let Some(square) = super::sqr8_lazy(self.0.adx, a, self.0.special_c) {
+                return square;
+            }
+        }
         if N > 4 || self.0.special_c == 0 {
             return self.0.square(a);
-        }
-        if let Some(square) = super::sqr4_lazy(self.0.adx, a, self.0.special_c) {
-            return square;
         }
         self.fold(&MontField::<N>::sqr_wide(&a.0))
     }
