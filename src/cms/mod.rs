@@ -1,6 +1,6 @@
 //! CMS (PKCS#7) SignedData with GOST R 34.10-2012 keys: building detached
 //! and attached signatures ([`sign`]) and verifying what CryptoPro, OpenSSL
-//! and Java produce ([`verify`]), including BER ([`ber`]).
+//! and Java produce ([`verify`](fn@verify)), including BER ([`ber`]).
 
 pub mod ber;
 pub mod input;

@@ -2,7 +2,7 @@
 //!
 //! Several OIDs name the same curve (CryptoPro-A = XchA = tc26-256-B, ...).
 //! [`CurveId`] keeps the OID a key was issued with so that it is written back
-//! unchanged; [`CurveId::params`] maps aliases to one set of domain parameters.
+//! unchanged; `CurveId::params` maps aliases to one set of domain parameters.
 
 use core::fmt;
 use core::str::FromStr;

@@ -12,7 +12,7 @@
 //! ```
 //!
 //! How the key comes out (`vectors/cryptopro/README.md` has the details):
-//! 1. KEK = CPKDF(PIN, salt from `masks.key`) ([`cpkdf`](super::cpkdf)):
+//! 1. KEK = CPKDF(PIN, salt from `masks.key`) (`keys::cpkdf`):
 //!    Streebog-256 for GOST 2012 keys, GOST R 34.11-94 for GOST 2001 keys.
 //! 2. k = GOST 28147-89 ECB decryption of `primary.key` under KEK (S-box
 //!    TC26 Z for 2012 keys, CryptoPro-A for 2001 keys), read little-endian.

@@ -7,7 +7,7 @@
 //!     encryptedData       OCTET STRING }
 //! ```
 //!
-//! The schemes are those of [`pbe`](super::pbe) (PBES2 with AES, 3DES,
+//! The schemes are those of `keys::pbe` (PBES2 with AES, 3DES,
 //! GOST 28147-89, Kuznyechik or Magma; the PKCS#12 SHA-1 PBEs) and
 //! CryptoPro's PFX key-bag scheme 1.2.840.113549.1.12.1.80. The plaintext
 //! is read like any PKCS#8 key (all four private-key forms).
