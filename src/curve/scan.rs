@@ -49,11 +49,12 @@ pub(crate) fn engine() -> Engine {
         }
         #[cfg(target_arch = "x86_64")]
         {
-            if std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("avx512vl")
-            {
-                return Engine::Avx512;
-            }
             if std::is_x86_feature_detected!("avx2") {
+                if std::is_x86_feature_detected!("avx512f")
+                    && std::is_x86_feature_detected!("avx512vl")
+                {
+                    return Engine::Avx512;
+                }
                 return Engine::Avx2;
             }
         }
@@ -74,8 +75,8 @@ pub(crate) fn scan<const N: usize, const K: usize, const L: usize>(
     scan_with(engine(), row, abs, start)
 }
 
-/// [`scan`] with the given implementation, which must be [`engine`] or
-/// [`Engine::Portable`] (the tests run each).
+/// [`scan`] with the given implementation: [`engine`]'s, or one it
+/// implies (`Avx2` under `Avx512`, and `Portable`); the tests run each.
 #[inline]
 fn scan_with<const N: usize, const K: usize, const L: usize>(
     engine: Engine,
@@ -87,7 +88,7 @@ fn scan_with<const N: usize, const K: usize, const L: usize>(
         #[cfg(target_arch = "x86_64")]
         Engine::Avx512 => {
             // SAFETY: `engine()` returns `Avx512` only after detecting
-            // AVX-512F and AVX-512VL (which include AVX2) on this CPU.
+            // AVX2, AVX-512F and AVX-512VL on this CPU.
             #[allow(unsafe_code)]
             unsafe {
                 x86::scan_avx512(row, abs, start)
@@ -95,7 +96,8 @@ fn scan_with<const N: usize, const K: usize, const L: usize>(
         }
         #[cfg(target_arch = "x86_64")]
         Engine::Avx2 => {
-            // SAFETY: `engine()` returns `Avx2` only after detecting AVX2.
+            // SAFETY: `engine()` returns `Avx2` or `Avx512` only after
+            // detecting AVX2 on this CPU.
             #[allow(unsafe_code)]
             unsafe {
                 x86::scan_avx2(row, abs, start)
@@ -234,7 +236,7 @@ mod tests {
         if engine() != Engine::Portable {
             v.push(engine());
         }
-        // AVX2 alone, when AVX-512 was detected (it implies AVX2).
+        // AVX2 alone, when AVX-512 was detected (detected with AVX2).
         if engine() == Engine::Avx512 {
             v.push(Engine::Avx2);
         }
