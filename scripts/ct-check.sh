@@ -23,32 +23,31 @@ log=ct/target/memcheck.log
 memcheck=(valgrind --tool=memcheck --error-exitcode=99 --num-callers=40 --track-origins=yes
           --suppressions=ct/declassify.supp)
 
-echo "== secrets through keygen, signing, key loading and unmasking, CMS signing"
-set +e
-"${memcheck[@]}" "$bin" 2>"$log"
-code=$?
-set -e
-grep -E 'ERROR SUMMARY' "$log" | sed 's/^==[0-9]*== //'
-if [ "$code" -ne 0 ]; then
-  echo "ct-check: FAILED (exit $code): secret-dependent branches or indices; first reports:" >&2
-  grep -A12 -E 'Conditional jump|Use of uninitialised' "$log" | head -80 >&2
-  exit 1
-fi
+# Runs the program under memcheck, with the given environment, memcheck's
+# report into LOG and the program's own lines into STDOUT; exits when
+# memcheck reports anything.
+#   must_be_clean LOG STDOUT [VAR=VALUE ...]
+must_be_clean() {
+  local out=$1 lines=$2; shift 2
+  set +e
+  env "$@" "${memcheck[@]}" "$bin" >"$lines" 2>"$out"
+  local code=$?
+  set -e
+  grep -E 'ERROR SUMMARY' "$out" | sed 's/^==[0-9]*== //'
+  if [ "$code" -ne 0 ]; then
+    echo "ct-check: FAILED (exit $code, $*): secret-dependent branches or indices; first reports:" >&2
+    grep -A12 -E 'Conditional jump|Use of uninitialised' "$out" | head -80 >&2
+    exit 1
+  fi
+}
 
+echo "== secrets through keygen, signing, key loading and unmasking, CMS signing"
+must_be_clean "$log" /dev/stdout
 # valgrind shows the program AVX2 (not AVX-512, BMI2 or ADX), so the run
 # above took the AVX2 table scan; this one takes the portable scan that
 # machines without AVX2 run.
 echo "== the same with the portable table scan (GOSTCMS_NO_AVX=1)"
-set +e
-GOSTCMS_NO_AVX=1 "${memcheck[@]}" "$bin" >/dev/null 2>"$log.portable"
-code=$?
-set -e
-grep -E 'ERROR SUMMARY' "$log.portable" | sed 's/^==[0-9]*== //'
-if [ "$code" -ne 0 ]; then
-  echo "ct-check: FAILED (exit $code) with the portable scan; first reports:" >&2
-  grep -A12 -E 'Conditional jump|Use of uninitialised' "$log.portable" | head -80 >&2
-  exit 1
-fi
+must_be_clean "$log.portable" /dev/null GOSTCMS_NO_AVX=1
 echo "== self-test: deliberately variable-time code must be caught"
 set +e
 "${memcheck[@]}" "$bin" --leaky 2>"$log.leaky"

@@ -115,10 +115,7 @@ impl<const N: usize> LazyField<N> {
 impl<const N: usize> FieldOps<N> for LazyField<N> {
     #[inline(always)]
     fn mul(&self, a: &Fe<N>, b: &Fe<N>) -> Fe<N> {
-        if let Some(product) = super::mul4_lazy(self.adx, a, b, self.c) {
-            return product;
-        }
-        if let Some(product) = super::mul8_lazy(self.adx, a, b, self.c) {
+        if let Some(product) = super::mul_lazy_kernel(self.adx, a, b, self.c) {
             return product;
         }
         if N > 4 {
@@ -129,10 +126,7 @@ impl<const N: usize> FieldOps<N> for LazyField<N> {
 
     #[inline(always)]
     fn square(&self, a: &Fe<N>) -> Fe<N> {
-        if let Some(square) = super::sqr4_lazy(self.adx, a, self.c) {
-            return square;
-        }
-        if let Some(square) = super::sqr8_lazy(self.adx, a, self.c) {
+        if let Some(square) = super::sqr_lazy_kernel(self.adx, a, self.c) {
             return square;
         }
         if N > 4 {

@@ -115,13 +115,9 @@ impl<const N: usize> FieldOps<N> for PublicField<'_, N> {
     /// lazy value.
     #[inline(always)]
     fn mul(&self, a: &Fe<N>, b: &Fe<N>) -> Fe<N> {
-        if self.0.special_c != 0 {
-            if let Some(product) = super::mul4_lazy(self.0.adx, a, b, self.0.special_c) {
-                return product;
-            }
-            if let Some(product) = super::mul8_lazy(self.0.adx, a, b, self.0.special_c) {
-                return product;
-            }
+        // `adx` is set only on the special moduli.
+        if let Some(product) = super::mul_lazy_kernel(self.0.adx, a, b, self.0.special_c) {
+            return product;
         }
         if N > 4 || self.0.special_c == 0 {
             return self.0.mul(a, b);
@@ -131,13 +127,8 @@ impl<const N: usize> FieldOps<N> for PublicField<'_, N> {
 
     #[inline(always)]
     fn square(&self, a: &Fe<N>) -> Fe<N> {
-        if self.0.special_c != 0 {
-            if let Some(square) = super::sqr4_lazy(self.0.adx, a, self.0.special_c) {
-                return square;
-            }
-            if let Some(square) = super::sqr8_lazy(self.0.adx, a, self.0.special_c) {
-                return square;
-            }
+        if let Some(square) = super::sqr_lazy_kernel(self.0.adx, a, self.0.special_c) {
+            return square;
         }
         if N > 4 || self.0.special_c == 0 {
             return self.0.square(a);
