@@ -4,11 +4,13 @@
 //! `hmac`.
 //!
 //! [`HashAlg::digest`] and [`Hasher`] (what CMS, certificates and the CLI
-//! hash with) run Streebog on this crate's table-driven [`Streebog`],
-//! about twice as fast as the RustCrypto `streebog` crate; HMAC-Streebog
-//! and the `digest`-trait types [`Streebog256`] / [`Streebog512`] are the
-//! RustCrypto ones. Both are table lookups indexed by data: fine for
-//! public messages, and the reason signing nonces use SHA-512.
+//! hash with) run Streebog on this crate's [`Streebog`]: AVX-512 VBMI +
+//! GFNI vector code where the CPU has it (no lookups indexed by data),
+//! else table-driven code about twice as fast as the RustCrypto
+//! `streebog` crate. HMAC-Streebog and the `digest`-trait types
+//! [`Streebog256`] / [`Streebog512`] are the RustCrypto ones. Table
+//! lookups are indexed by data: fine for public messages, and the reason
+//! signing nonces use SHA-512.
 //!
 //! SHA-256 and SHA-1 are here only so that ESIA's older RSA signatures can
 //! be verified.
@@ -24,6 +26,8 @@ use digest::{Digest, KeyInit, Mac};
 use crate::error::Error;
 
 mod streebog_fast;
+#[cfg(target_arch = "x86_64")]
+mod streebog_gfni;
 
 pub use gost94::Gost94CryptoPro;
 pub use streebog::{Streebog256, Streebog512};

@@ -1,4 +1,10 @@
-//! Streebog (GOST R 34.11-2012) written for throughput, for PUBLIC data.
+//! Streebog (GOST R 34.11-2012) written for throughput.
+//!
+//! On x86-64 CPUs with AVX-512 VBMI and GFNI every compression runs in
+//! `streebog_gfni` instead: the state in one vector register, S by byte
+//! permutes, P and L by GF(2) affine products, nothing indexed by data,
+//! so it serves [`Streebog`] and [`StreebogSecret`] alike. What follows
+//! is the table code used everywhere else (and under valgrind).
 //!
 //! The compression function g_N(h, m) = E(LPS(h ^ N), m) ^ h ^ m runs
 //! thirteen rounds of X (xor with a round key), S (the byte S-box pi),
@@ -28,7 +34,7 @@
 //! to saturation.
 //!
 //! The lookups are indexed by state bytes, so the running time may depend
-//! on the data through the cache: use this only for public data (message
+//! on the data through the cache: use the tables only for public data (message
 //! and certificate digests). Secret-keyed uses (HMAC keys, nonces) stay on
 //! other code: the signing nonce is keyed SHA-512 (see `sign::dsa`).
 //!
@@ -44,7 +50,7 @@
 //! through [`crate::hash::HashAlg`].
 
 /// The S-box pi of GOST R 34.11-2012 section 5.1 (also GOST R 34.12-2015).
-const PI: [u8; 256] = [
+pub(super) const PI: [u8; 256] = [
     252, 238, 221, 17, 207, 110, 49, 22, 251, 196, 250, 218, 35, 197, 4, 77, 233, 119, 240, 219,
     147, 46, 153, 186, 23, 54, 241, 187, 20, 205, 95, 193, 249, 24, 101, 90, 226, 92, 239, 33, 129,
     28, 60, 66, 139, 1, 142, 79, 5, 132, 2, 174, 227, 106, 143, 160, 6, 11, 237, 152, 127, 212,
@@ -63,7 +69,7 @@ const PI: [u8; 256] = [
 /// The rows of the matrix A of the linear map l (section 5.3), indexed by
 /// the input bit they are selected by: bit k of the input word adds A[k]
 /// (the standard lists them from bit 63 down).
-const A: [u64; 64] = [
+pub(super) const A: [u64; 64] = [
     0x641c314b2b8ee083,
     0xc83862965601dd1b,
     0x8d70c431ac02a736,
@@ -131,7 +137,7 @@ const A: [u64; 64] = [
 ];
 
 /// The iteration constants C_1 .. C_12 (section 5.5) as little-endian words.
-const C: [[u64; 8]; 12] = [
+pub(super) const C: [[u64; 8]; 12] = [
     [
         0xdd806559f2a64507,
         0x05767436cc744d23,
@@ -438,19 +444,45 @@ fn compress_ct(h: &mut [u64; 8], n: &[u64; 8], m: &[u64; 8]) {
     }
 }
 
-/// g_N(h, m); `CT` picks the constant-time LPS.
+/// g_N(h, m) on the vector code when the state has it, else with the
+/// tables or (`CT`) the constant-time LPS.
 #[inline(always)]
-fn compress<const CT: bool>(h: &mut [u64; 8], n: &[u64; 8], m: &[u64; 8]) {
-    if CT {
+fn compress<const CT: bool>(vector: Option<Gfni>, h: &mut [u64; 8], n: &[u64; 8], m: &[u64; 8]) {
+    if let Some(vector) = vector {
+        vector.compress(h, n, m)
+    } else if CT {
         compress_ct(h, n, m)
     } else {
         compress_fast(h, n, m)
     }
 }
 
+#[cfg(target_arch = "x86_64")]
+use super::streebog_gfni::Gfni;
+
+/// Elsewhere there is no vector code: a type without values.
+#[cfg(not(target_arch = "x86_64"))]
+#[derive(Clone, Copy, Debug)]
+enum Gfni {}
+
+#[cfg(not(target_arch = "x86_64"))]
+impl Gfni {
+    fn detect() -> Option<Gfni> {
+        None
+    }
+
+    fn compress(self, _: &mut [u64; 8], _: &[u64; 8], _: &[u64; 8]) {
+        match self {}
+    }
+
+    fn compress_blocks(self, _: &mut [u64; 8], _: &mut [u64; 8], _: &mut [u64; 8], _: &[u8]) {
+        match self {}
+    }
+}
+
 /// a + b mod 2^512 on little-endian words.
 #[inline(always)]
-fn add512(a: &mut [u64; 8], b: &[u64; 8]) {
+pub(super) fn add512(a: &mut [u64; 8], b: &[u64; 8]) {
     let mut carry = 0u64;
     for i in 0..8 {
         let (s1, c1) = a[i].overflowing_add(b[i]);
@@ -461,7 +493,7 @@ fn add512(a: &mut [u64; 8], b: &[u64; 8]) {
 }
 
 /// The little-endian words of a 64-byte block.
-fn words(block: &[u8]) -> [u64; 8] {
+pub(super) fn words(block: &[u8]) -> [u64; 8] {
     debug_assert_eq!(block.len(), 64);
     let mut out = [0u64; 8];
     for (i, chunk) in block.chunks_exact(8).enumerate() {
@@ -481,6 +513,8 @@ struct Core<const CT: bool> {
     buffer: [u8; 64],
     buffered: usize,
     bits256: bool,
+    /// The vector compression, when this CPU runs it.
+    vector: Option<Gfni>,
 }
 
 impl<const CT: bool> Core<CT> {
@@ -495,7 +529,15 @@ impl<const CT: bool> Core<CT> {
             buffer: [0; 64],
             buffered: 0,
             bits256,
+            vector: Gfni::detect(),
         }
+    }
+
+    /// The same state on the table (or constant-time) code, for tests.
+    #[cfg(test)]
+    fn without_vector(mut self) -> Self {
+        self.vector = None;
+        self
     }
 
     fn output_len(&self) -> usize {
@@ -505,7 +547,7 @@ impl<const CT: bool> Core<CT> {
     /// Absorbs one 64-byte block (`block.len() == 64`) of `bits` message bits.
     fn block(&mut self, block: &[u8], bits: u64) {
         let m = words(block);
-        compress::<CT>(&mut self.h, &self.n, &m);
+        compress::<CT>(self.vector, &mut self.h, &self.n, &m);
         add512(&mut self.n, &[bits, 0, 0, 0, 0, 0, 0, 0]);
         add512(&mut self.sigma, &m);
     }
@@ -523,11 +565,15 @@ impl<const CT: bool> Core<CT> {
             self.block(&full, 512);
             self.buffered = 0;
         }
-        let mut blocks = data.chunks_exact(64);
-        for chunk in &mut blocks {
-            self.block(chunk, 512);
+        let whole = data.len() - data.len() % 64;
+        let (blocks, rest) = data.split_at(whole);
+        if let Some(vector) = self.vector {
+            vector.compress_blocks(&mut self.h, &mut self.n, &mut self.sigma, blocks);
+        } else {
+            for chunk in blocks.chunks_exact(64) {
+                self.block(chunk, 512);
+            }
         }
-        let rest = blocks.remainder();
         self.buffer[..rest.len()].copy_from_slice(rest);
         self.buffered = rest.len();
     }
@@ -541,9 +587,9 @@ impl<const CT: bool> Core<CT> {
         self.block(&last, 8 * len as u64);
         let zero = [0u64; 8];
         let n = self.n;
-        compress::<CT>(&mut self.h, &zero, &n);
+        compress::<CT>(self.vector, &mut self.h, &zero, &n);
         let sigma = self.sigma;
-        compress::<CT>(&mut self.h, &zero, &sigma);
+        compress::<CT>(self.vector, &mut self.h, &zero, &sigma);
         let mut out = Vec::with_capacity(64);
         for w in &self.h {
             out.extend_from_slice(&w.to_le_bytes());
@@ -629,6 +675,24 @@ mod tests {
     use super::*;
     use digest::Digest;
 
+    /// The digest of `msg` fed in pieces of `piece` bytes, on the vector
+    /// code (where this CPU has it) or on the tables / constant-time LPS.
+    fn digest_with<const CT: bool>(
+        bits256: bool,
+        tables: bool,
+        msg: &[u8],
+        piece: usize,
+    ) -> Vec<u8> {
+        let mut core = Core::<CT>::new(bits256);
+        if tables {
+            core = core.without_vector();
+        }
+        for p in msg.chunks(piece) {
+            core.update(p);
+        }
+        core.finalize()
+    }
+
     #[test]
     fn agrees_with_the_streebog_crate_on_random_inputs() {
         let mut x = 0x0123_4567_89ab_cdefu64;
@@ -639,43 +703,32 @@ mod tests {
                 .wrapping_add(1442695040888963407);
             *b = (x >> 56) as u8;
         }
+        if Gfni::detect().is_none() {
+            eprintln!("no AVX-512 VBMI + GFNI here: only the table code is tested");
+        }
         let mut lengths: Vec<usize> = (0..=200).collect();
         lengths.extend([255, 256, 257, 511, 512, 513, 1000, 1500]);
         for len in lengths {
             let msg = &data[..len];
-            let ours256 = {
-                let mut h = Streebog::new_256();
-                h.update(msg);
-                h.finalize()
-            };
-            let ours512 = {
-                let mut h = Streebog::new_512();
-                // uneven pieces exercise the buffer
-                for piece in msg.chunks(37) {
-                    h.update(piece);
-                }
-                h.finalize()
-            };
-            assert_eq!(
-                ours256,
-                streebog::Streebog256::digest(msg).to_vec(),
-                "256, len {len}"
-            );
-            assert_eq!(
-                ours512,
-                streebog::Streebog512::digest(msg).to_vec(),
-                "512, len {len}"
-            );
-            if len % 7 == 0 || len > 200 {
-                for bits256 in [true, false] {
-                    let mut h = StreebogSecret::new(bits256);
-                    for piece in msg.chunks(29) {
-                        h.update(piece);
+            let want256 = streebog::Streebog256::digest(msg).to_vec();
+            let want512 = streebog::Streebog512::digest(msg).to_vec();
+            for tables in [false, true] {
+                // In one piece, and in uneven pieces that exercise the buffer.
+                let ours256 = digest_with::<false>(true, tables, msg, len.max(1));
+                assert_eq!(ours256, want256, "256, len {len}, tables {tables}");
+                let ours512 = digest_with::<false>(false, tables, msg, 37);
+                assert_eq!(ours512, want512, "512, len {len}, tables {tables}");
+                if len % 7 == 0 || len > 200 {
+                    for (bits256, want) in [(true, &want256), (false, &want512)] {
+                        let ct = digest_with::<true>(bits256, tables, msg, 29);
+                        assert_eq!(&ct, want, "constant-time, len {len}, tables {tables}");
                     }
-                    let want = if bits256 { &ours256 } else { &ours512 };
-                    assert_eq!(&h.finalize()[..], &want[..], "constant-time, len {len}");
                 }
             }
+            // The public type, as callers use it.
+            let mut h = Streebog::new_256();
+            h.update(msg);
+            assert_eq!(h.finalize(), want256, "Streebog, len {len}");
         }
     }
 
@@ -705,6 +758,35 @@ mod tests {
             let mut ct = h;
             compress_ct(&mut ct, &n, &m);
             assert_eq!(fast, ct);
+        }
+    }
+
+    #[test]
+    #[cfg(target_arch = "x86_64")]
+    fn vector_compression_equals_the_table_one() {
+        let Some(vector) = Gfni::detect() else {
+            eprintln!("no AVX-512 VBMI + GFNI here: vector Streebog not tested");
+            return;
+        };
+        let mut x = 0x0dd_ba11_u64;
+        let edge = [0u64, u64::MAX, 0x0101_0101_0101_0101, 0x8080_8080_8080_8080];
+        for round in 0..500 {
+            let mut h = [0u64; 8];
+            let mut n = [0u64; 8];
+            let mut m = [0u64; 8];
+            for i in 0..8 {
+                h[i] = lcg(&mut x);
+                n[i] = lcg(&mut x);
+                m[i] = lcg(&mut x);
+            }
+            if round < edge.len() {
+                (h, n, m) = ([edge[round]; 8], [0; 8], [edge[round]; 8]);
+            }
+            let mut table = h;
+            compress_fast(&mut table, &n, &m);
+            let mut vec = h;
+            vector.compress(&mut vec, &n, &m);
+            assert_eq!(vec, table, "round {round}");
         }
     }
 
@@ -751,6 +833,43 @@ mod tests {
                 h.update(&msg);
                 assert_eq!(h.finalize(), streebog::Streebog512::digest(&msg).to_vec());
             }
+        }
+    }
+
+    #[test]
+    fn vector_blocks_carry_n_and_sigma_like_the_table_code() {
+        // The vector code advances N by a lane add while N's low word
+        // cannot wrap and goes block by block when it could; both against
+        // the table code with the full 512-bit additions, at and around
+        // the wrap, with carries that run into the upper words.
+        let Some(vector) = Gfni::detect() else {
+            eprintln!("no AVX-512 VBMI + GFNI here: vector Streebog not tested");
+            return;
+        };
+        let mut x = 0x00c0_ffee_u64;
+        let data: Vec<u8> = (0..64 * 5).map(|_| lcg(&mut x) as u8).collect();
+        for low in [
+            0,
+            u64::MAX - 512 * 5,
+            u64::MAX - 512 * 5 + 1,
+            u64::MAX - 1024,
+            u64::MAX - 511,
+            u64::MAX,
+        ] {
+            let h0: [u64; 8] = core::array::from_fn(|_| lcg(&mut x));
+            let n0 = [low, u64::MAX, u64::MAX, 7, 0, 0, 0, 0];
+            let mut sigma0: [u64; 8] = core::array::from_fn(|_| lcg(&mut x));
+            sigma0[..3].fill(u64::MAX);
+            let (mut h, mut n, mut sigma) = (h0, n0, sigma0);
+            vector.compress_blocks(&mut h, &mut n, &mut sigma, &data);
+            let (mut h2, mut n2, mut sigma2) = (h0, n0, sigma0);
+            for block in data.chunks_exact(64) {
+                let m = words(block);
+                compress_fast(&mut h2, &n2, &m);
+                add512(&mut n2, &[512, 0, 0, 0, 0, 0, 0, 0]);
+                add512(&mut sigma2, &m);
+            }
+            assert_eq!((h, n, sigma), (h2, n2, sigma2), "N's low word {low:#x}");
         }
     }
 }
