@@ -34,7 +34,7 @@
 //! transposition being an involution).
 //!
 //! Measured on the Intel VM (Ice Lake server, TSC 2.1 GHz), in TSC
-//! cycles: one LPS has a latency of 20.8-22.9 and costs 13.9-16.3 per LPS
+//! cycles: one LPS has a latency of 20.8-23.5 and costs 13.9-16.3 per LPS
 //! with two chains in flight; a 1 MiB Streebog-256 took 417-423 per
 //! block, against 1,712-2,509 for the table code in the same probe. A
 //! block's critical path is thirteen LPS deep (the key chain), and only
@@ -42,11 +42,12 @@
 //! Tried and not kept: four input shuffles and one output shuffle per LPS
 //! instead of eight (lane rotations by 0-3 with products for output
 //! rotations 0 and 4, whose differences cover all eight block diagonals).
-//! It was faster with four chains (10.4-10.8 against 11.6-15.2) but its
-//! latency was longer (24.7-26.1), and with two chains it was slower
-//! (14.7-15.4 against 13.9-14.2). Broadcasting the words from a stored
-//! copy (`vpbroadcastq` loads, no port 5) was slower still (18.0 with two
-//! chains): the store-to-load forwarding lengthens every LPS. Keeping h
+//! In two rounds of the probe it was faster with four chains (10.4-14.0
+//! against 11.6-15.2) but its latency was longer (24.7-28.1), and with two
+//! chains, a block's case, it was slower in five pairings of six
+//! (14.7-17.1 against 13.9-16.3). Broadcasting the words from a stored
+//! copy (`vpbroadcastq` loads, no port 5) was slower still (18.0 against
+//! 14.9 with two chains): the store-to-load forwarding lengthens every LPS. Keeping h
 //! in a register across blocks and N as a lane add (`compress_blocks`)
 //! took a block from 494 to 418.
 //!
