@@ -1,5 +1,7 @@
 //! Sign, verify, verify with a prepared (cached) key, and batch signing per
-//! curve (criterion). `cargo bench --bench sign`.
+//! curve (criterion). `cargo bench --bench sign`; on a CPU with AVX-512
+//! IFMA, `GOSTCMS_NO_IFMA=1 cargo bench --bench sign -- batch` measures
+//! batch signing with the scalar comb instead of the eight-lane one.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use gostcms::{CurveId, SigningKey};

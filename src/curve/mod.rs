@@ -2,6 +2,8 @@
 //! multiplication, generic over the limb count (4 for 256-bit curves,
 //! 8 for 512-bit ones).
 
+#[cfg(target_arch = "x86_64")]
+pub(crate) mod comb_x8;
 pub(crate) mod edwards;
 pub mod id;
 #[cfg(target_arch = "x86_64")]
@@ -56,6 +58,11 @@ pub(crate) struct Curve<const N: usize> {
     ifma: Option<crate::field::ifma::Ifma>,
     #[cfg(target_arch = "x86_64")]
     g_table_x4: OnceLock<Vec<ifma::EntryX4>>,
+    /// Whether batch signing may compute eight k*G at once with AVX-512
+    /// IFMA (`curve::comb_x8`; the curves over 2^256 - 617 and
+    /// 2^512 - 569: CryptoPro-A, tc26-256-A, tc26-512-A and tc26-512-C).
+    #[cfg(target_arch = "x86_64")]
+    comb_x8: Option<crate::field::ifma::Ifma>,
 }
 
 impl<const N: usize> Curve<N> {
@@ -80,6 +87,12 @@ impl<const N: usize> Curve<N> {
         } else {
             None
         };
+        #[cfg(target_arch = "x86_64")]
+        let comb_x8 = if fp.special_c() != 0 && fp.special_c() < 1 << 10 {
+            crate::field::ifma::Ifma::detect()
+        } else {
+            None
+        };
         Curve {
             fp,
             fq,
@@ -98,6 +111,8 @@ impl<const N: usize> Curve<N> {
             ifma,
             #[cfg(target_arch = "x86_64")]
             g_table_x4: OnceLock::new(),
+            #[cfg(target_arch = "x86_64")]
+            comb_x8,
         }
     }
 

@@ -31,12 +31,12 @@ use crate::field::{Fe, FieldOps};
 
 /// Upper bound on the number of signed digits of a scalar (4-bit windows
 /// on 512-bit scalars, plus a carry digit).
-const MAX_DIGITS: usize = 16 * 8 + 1;
+pub(crate) const MAX_DIGITS: usize = 16 * 8 + 1;
 
 /// Window width of the fixed-base table: digits in [-32, 32].
 pub(crate) const BASE_WINDOW: usize = 6;
 /// Entries per window of the fixed-base table: 1..=32 times the base.
-const BASE_ENTRIES: usize = 1 << (BASE_WINDOW - 1);
+pub(crate) const BASE_ENTRIES: usize = 1 << (BASE_WINDOW - 1);
 
 /// Number of signed digits of width `w` for an N-limb scalar.
 pub(crate) const fn digit_count<const N: usize>(w: usize) -> usize {
@@ -75,7 +75,7 @@ pub(crate) fn recode_signed_radix16<const N: usize>(k: &[u64; N]) -> [i8; MAX_DI
 
 /// |d| and the sign bit of a digit, branch-free.
 #[inline(always)]
-fn abs_and_sign(d: i8) -> (u8, Choice) {
+pub(crate) fn abs_and_sign(d: i8) -> (u8, Choice) {
     let sign = (d >> 7) as u8; // 0x00 or 0xff
     let abs = ((d as u8) ^ sign).wrapping_sub(sign);
     (abs, Choice::from(sign & 1))
@@ -153,6 +153,12 @@ pub(crate) struct BaseTable<const N: usize, const K: usize> {
 }
 
 impl<const N: usize, const K: usize> BaseTable<N, K> {
+    /// The row of digit position i: j * 64^i * G for j = 1..=32.
+    #[cfg(target_arch = "x86_64")]
+    pub(crate) fn row(&self, i: usize) -> &[Packed<N, K>; BASE_ENTRIES] {
+        &self.windows[i]
+    }
+
     fn from_entries<E: CtEntry<N, K>>(entries: Vec<E>) -> Self {
         let windows = entries
             .chunks_exact(BASE_ENTRIES)
@@ -242,6 +248,21 @@ impl<const N: usize> Curve<N> {
             }
             None => self.mul_base_incomplete(f, &digits[..incomplete]),
         };
+        let acc = self.mul_base_complete_top(&acc, &digits, incomplete);
+        zeroize::Zeroize::zeroize(&mut digits);
+        acc
+    }
+
+    /// The rest of [`Self::mul_base`] after its incomplete positions: from
+    /// their Jacobian sum `acc` (reduced coordinates), the digit positions
+    /// `incomplete..` with the complete projective formulas.
+    pub(crate) fn mul_base_complete_top(
+        &self,
+        acc: &JacobianPoint<N>,
+        digits: &[i8; MAX_DIGITS],
+        incomplete: usize,
+    ) -> ProjectivePoint<N> {
+        let f = &self.fp;
         // Jacobian (X : Y : Z) is projective (XZ : Y : Z^3); the Jacobian
         // identity (1 : 1 : 0) becomes (0 : 1 : 0), the projective one.
         let mut acc = ProjectivePoint {
@@ -250,7 +271,12 @@ impl<const N: usize> Curve<N> {
             z: f.mul(&f.square(&acc.z), &acc.z),
         };
         let table = self.base_table();
-        for (i, &digit) in digits.iter().enumerate().take(positions).skip(incomplete) {
+        for (i, &digit) in digits
+            .iter()
+            .enumerate()
+            .take(base_positions::<N>())
+            .skip(incomplete)
+        {
             let (abs, negative) = abs_and_sign(digit);
             let mut t = scan_row(&table.windows[i], abs, &AffinePoint::default());
             t.y = f.cond_neg(&t.y, negative);
@@ -258,7 +284,6 @@ impl<const N: usize> Curve<N> {
             // A zero digit selected nothing; keep acc (constant-time select).
             acc = ProjectivePoint::conditional_select(&acc, &sum, !abs.ct_eq(&0));
         }
-        zeroize::Zeroize::zeroize(&mut digits);
         acc
     }
 
@@ -346,6 +371,25 @@ impl<const N: usize> Curve<N> {
             let p = self.mul_base(k);
             (p.x, p.z)
         }
+    }
+
+    /// [`Self::mul_base_x_fraction`] of eight scalars at once, when this
+    /// CPU and curve have the eight-lane code (`curve::comb_x8`: AVX-512
+    /// IFMA, the primes 2^256 - 617 and 2^512 - 569); `None` otherwise. Constant-time.
+    pub(crate) fn mul_base_x_fractions_x8(
+        &self,
+        ks: &[[u64; N]; 8],
+    ) -> Option<[(Fe<N>, Fe<N>); 8]> {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(ifma) = self.comb_x8 {
+            if self.edwards.is_some() {
+                let points = self.ed_mul_base_x8(ifma, ks);
+                return Some(points.map(|p| self.ed_weierstrass_x_fraction(&p)));
+            }
+            return Some(self.mul_base_x8(ifma, ks).map(|p| (p.x, p.z)));
+        }
+        let _ = ks;
+        None
     }
 
     /// k*G as an affine Weierstrass point, in constant time, for 0 < k < q.

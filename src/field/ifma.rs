@@ -36,7 +36,7 @@ use core::arch::x86_64::*;
 use super::{Fe, MontField};
 
 #[path = "ifma_kernels.rs"]
-mod kernels;
+pub(crate) mod kernels;
 
 /// One vector register: limb k of four elements, twice.
 pub(crate) type V = __m512i;

@@ -429,3 +429,1013 @@ pub(super) fn mul_11(a: &[V; 11], b: &[V; 6], mask: V, fold: V) -> [V; 11] {
         _mm512_shuffle_i64x2::<0x44>(r10, r10),
     ]
 }
+
+/// Lane-wise a * b for 6 limbs of radix 2^43, eight elements (see `FieldX8::mul`).
+#[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+#[inline]
+pub(crate) fn mul_v6(a: &[V; 6], b: &[V; 6], mask: V, fold: V) -> [V; 6] {
+    let z = _mm512_setzero_si512();
+    let lo0 = _mm512_madd52lo_epu64(z, a[0], b[0]);
+    let f0 = lo0;
+    let lo1 = _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[0], b[1]), a[1], b[0]);
+    let hi1 = _mm512_madd52hi_epu64(z, a[0], b[0]);
+    let f1 = _mm512_add_epi64(lo1, _mm512_slli_epi64::<9>(hi1));
+    let lo2 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[0], b[2]), a[1], b[1]),
+        a[2],
+        b[0],
+    );
+    let hi2 = _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[0], b[1]), a[1], b[0]);
+    let f2 = _mm512_add_epi64(lo2, _mm512_slli_epi64::<9>(hi2));
+    let lo3 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[0], b[3]), a[1], b[2]),
+            a[2],
+            b[1],
+        ),
+        a[3],
+        b[0],
+    );
+    let hi3 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[0], b[2]), a[1], b[1]),
+        a[2],
+        b[0],
+    );
+    let f3 = _mm512_add_epi64(lo3, _mm512_slli_epi64::<9>(hi3));
+    let lo4 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[0], b[4]), a[1], b[3]),
+                a[2],
+                b[2],
+            ),
+            a[3],
+            b[1],
+        ),
+        a[4],
+        b[0],
+    );
+    let hi4 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[0], b[3]), a[1], b[2]),
+            a[2],
+            b[1],
+        ),
+        a[3],
+        b[0],
+    );
+    let f4 = _mm512_add_epi64(lo4, _mm512_slli_epi64::<9>(hi4));
+    let lo5 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(
+                    _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[0], b[5]), a[1], b[4]),
+                    a[2],
+                    b[3],
+                ),
+                a[3],
+                b[2],
+            ),
+            a[4],
+            b[1],
+        ),
+        a[5],
+        b[0],
+    );
+    let hi5 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[0], b[4]), a[1], b[3]),
+                a[2],
+                b[2],
+            ),
+            a[3],
+            b[1],
+        ),
+        a[4],
+        b[0],
+    );
+    let f5 = _mm512_add_epi64(lo5, _mm512_slli_epi64::<9>(hi5));
+    let lo6 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[1], b[5]), a[2], b[4]),
+                a[3],
+                b[3],
+            ),
+            a[4],
+            b[2],
+        ),
+        a[5],
+        b[1],
+    );
+    let hi6 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(
+                    _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[0], b[5]), a[1], b[4]),
+                    a[2],
+                    b[3],
+                ),
+                a[3],
+                b[2],
+            ),
+            a[4],
+            b[1],
+        ),
+        a[5],
+        b[0],
+    );
+    let f6 = _mm512_add_epi64(lo6, _mm512_slli_epi64::<9>(hi6));
+    let lo7 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[2], b[5]), a[3], b[4]),
+            a[4],
+            b[3],
+        ),
+        a[5],
+        b[2],
+    );
+    let hi7 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[1], b[5]), a[2], b[4]),
+                a[3],
+                b[3],
+            ),
+            a[4],
+            b[2],
+        ),
+        a[5],
+        b[1],
+    );
+    let f7 = _mm512_add_epi64(lo7, _mm512_slli_epi64::<9>(hi7));
+    let lo8 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[3], b[5]), a[4], b[4]),
+        a[5],
+        b[3],
+    );
+    let hi8 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[2], b[5]), a[3], b[4]),
+            a[4],
+            b[3],
+        ),
+        a[5],
+        b[2],
+    );
+    let f8 = _mm512_add_epi64(lo8, _mm512_slli_epi64::<9>(hi8));
+    let lo9 = _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[4], b[5]), a[5], b[4]);
+    let hi9 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[3], b[5]), a[4], b[4]),
+        a[5],
+        b[3],
+    );
+    let f9 = _mm512_add_epi64(lo9, _mm512_slli_epi64::<9>(hi9));
+    let lo10 = _mm512_madd52lo_epu64(z, a[5], b[5]);
+    let hi10 = _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[4], b[5]), a[5], b[4]);
+    let f10 = _mm512_add_epi64(lo10, _mm512_slli_epi64::<9>(hi10));
+    let hi11 = _mm512_madd52hi_epu64(z, a[5], b[5]);
+    let f11 = _mm512_slli_epi64::<9>(hi11);
+    let h0 = _mm512_and_si512(f6, mask);
+    let h1 = _mm512_add_epi64(_mm512_and_si512(f7, mask), _mm512_srli_epi64::<43>(f6));
+    let h2 = _mm512_add_epi64(_mm512_and_si512(f8, mask), _mm512_srli_epi64::<43>(f7));
+    let h3 = _mm512_add_epi64(_mm512_and_si512(f9, mask), _mm512_srli_epi64::<43>(f8));
+    let h4 = _mm512_add_epi64(_mm512_and_si512(f10, mask), _mm512_srli_epi64::<43>(f9));
+    let h5 = _mm512_add_epi64(_mm512_and_si512(f11, mask), _mm512_srli_epi64::<43>(f10));
+    let top = _mm512_srli_epi64::<43>(f11);
+    let h0 = _mm512_add_epi64(h0, _mm512_mul_epu32(top, fold));
+    let r0 = _mm512_add_epi64(f0, _mm512_mullo_epi64(h0, fold));
+    let r1 = _mm512_add_epi64(f1, _mm512_mullo_epi64(h1, fold));
+    let r2 = _mm512_add_epi64(f2, _mm512_mullo_epi64(h2, fold));
+    let r3 = _mm512_add_epi64(f3, _mm512_mullo_epi64(h3, fold));
+    let r4 = _mm512_add_epi64(f4, _mm512_mullo_epi64(h4, fold));
+    let r5 = _mm512_add_epi64(f5, _mm512_mullo_epi64(h5, fold));
+    let c0 = _mm512_srli_epi64::<43>(r0);
+    let c1 = _mm512_srli_epi64::<43>(r1);
+    let c2 = _mm512_srli_epi64::<43>(r2);
+    let c3 = _mm512_srli_epi64::<43>(r3);
+    let c4 = _mm512_srli_epi64::<43>(r4);
+    let c5 = _mm512_srli_epi64::<43>(r5);
+    let r0 = _mm512_add_epi64(_mm512_and_si512(r0, mask), _mm512_mul_epu32(c5, fold));
+    let r1 = _mm512_add_epi64(_mm512_and_si512(r1, mask), c0);
+    let r2 = _mm512_add_epi64(_mm512_and_si512(r2, mask), c1);
+    let r3 = _mm512_add_epi64(_mm512_and_si512(r3, mask), c2);
+    let r4 = _mm512_add_epi64(_mm512_and_si512(r4, mask), c3);
+    let r5 = _mm512_add_epi64(_mm512_and_si512(r5, mask), c4);
+    [r0, r1, r2, r3, r4, r5]
+}
+
+/// Lane-wise a * b for 11 limbs of radix 2^47, eight elements (see `FieldX8::mul`).
+#[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+#[inline]
+pub(crate) fn mul_v11(a: &[V; 11], b: &[V; 11], mask: V, fold: V) -> [V; 11] {
+    let z = _mm512_setzero_si512();
+    let lo0 = _mm512_madd52lo_epu64(z, a[0], b[0]);
+    let f0 = lo0;
+    let lo1 = _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[0], b[1]), a[1], b[0]);
+    let hi1 = _mm512_madd52hi_epu64(z, a[0], b[0]);
+    let f1 = _mm512_add_epi64(lo1, _mm512_slli_epi64::<5>(hi1));
+    let lo2 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[0], b[2]), a[1], b[1]),
+        a[2],
+        b[0],
+    );
+    let hi2 = _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[0], b[1]), a[1], b[0]);
+    let f2 = _mm512_add_epi64(lo2, _mm512_slli_epi64::<5>(hi2));
+    let lo3 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[0], b[3]), a[1], b[2]),
+            a[2],
+            b[1],
+        ),
+        a[3],
+        b[0],
+    );
+    let hi3 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[0], b[2]), a[1], b[1]),
+        a[2],
+        b[0],
+    );
+    let f3 = _mm512_add_epi64(lo3, _mm512_slli_epi64::<5>(hi3));
+    let lo4 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[0], b[4]), a[1], b[3]),
+                a[2],
+                b[2],
+            ),
+            a[3],
+            b[1],
+        ),
+        a[4],
+        b[0],
+    );
+    let hi4 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[0], b[3]), a[1], b[2]),
+            a[2],
+            b[1],
+        ),
+        a[3],
+        b[0],
+    );
+    let f4 = _mm512_add_epi64(lo4, _mm512_slli_epi64::<5>(hi4));
+    let lo5 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(
+                    _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[0], b[5]), a[1], b[4]),
+                    a[2],
+                    b[3],
+                ),
+                a[3],
+                b[2],
+            ),
+            a[4],
+            b[1],
+        ),
+        a[5],
+        b[0],
+    );
+    let hi5 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[0], b[4]), a[1], b[3]),
+                a[2],
+                b[2],
+            ),
+            a[3],
+            b[1],
+        ),
+        a[4],
+        b[0],
+    );
+    let f5 = _mm512_add_epi64(lo5, _mm512_slli_epi64::<5>(hi5));
+    let lo6 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(
+                    _mm512_madd52lo_epu64(
+                        _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[0], b[6]), a[1], b[5]),
+                        a[2],
+                        b[4],
+                    ),
+                    a[3],
+                    b[3],
+                ),
+                a[4],
+                b[2],
+            ),
+            a[5],
+            b[1],
+        ),
+        a[6],
+        b[0],
+    );
+    let hi6 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(
+                    _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[0], b[5]), a[1], b[4]),
+                    a[2],
+                    b[3],
+                ),
+                a[3],
+                b[2],
+            ),
+            a[4],
+            b[1],
+        ),
+        a[5],
+        b[0],
+    );
+    let f6 = _mm512_add_epi64(lo6, _mm512_slli_epi64::<5>(hi6));
+    let lo7 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(
+                    _mm512_madd52lo_epu64(
+                        _mm512_madd52lo_epu64(
+                            _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[0], b[7]), a[1], b[6]),
+                            a[2],
+                            b[5],
+                        ),
+                        a[3],
+                        b[4],
+                    ),
+                    a[4],
+                    b[3],
+                ),
+                a[5],
+                b[2],
+            ),
+            a[6],
+            b[1],
+        ),
+        a[7],
+        b[0],
+    );
+    let hi7 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(
+                    _mm512_madd52hi_epu64(
+                        _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[0], b[6]), a[1], b[5]),
+                        a[2],
+                        b[4],
+                    ),
+                    a[3],
+                    b[3],
+                ),
+                a[4],
+                b[2],
+            ),
+            a[5],
+            b[1],
+        ),
+        a[6],
+        b[0],
+    );
+    let f7 = _mm512_add_epi64(lo7, _mm512_slli_epi64::<5>(hi7));
+    let lo8 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(
+                    _mm512_madd52lo_epu64(
+                        _mm512_madd52lo_epu64(
+                            _mm512_madd52lo_epu64(
+                                _mm512_madd52lo_epu64(
+                                    _mm512_madd52lo_epu64(z, a[0], b[8]),
+                                    a[1],
+                                    b[7],
+                                ),
+                                a[2],
+                                b[6],
+                            ),
+                            a[3],
+                            b[5],
+                        ),
+                        a[4],
+                        b[4],
+                    ),
+                    a[5],
+                    b[3],
+                ),
+                a[6],
+                b[2],
+            ),
+            a[7],
+            b[1],
+        ),
+        a[8],
+        b[0],
+    );
+    let hi8 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(
+                    _mm512_madd52hi_epu64(
+                        _mm512_madd52hi_epu64(
+                            _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[0], b[7]), a[1], b[6]),
+                            a[2],
+                            b[5],
+                        ),
+                        a[3],
+                        b[4],
+                    ),
+                    a[4],
+                    b[3],
+                ),
+                a[5],
+                b[2],
+            ),
+            a[6],
+            b[1],
+        ),
+        a[7],
+        b[0],
+    );
+    let f8 = _mm512_add_epi64(lo8, _mm512_slli_epi64::<5>(hi8));
+    let lo9 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(
+                    _mm512_madd52lo_epu64(
+                        _mm512_madd52lo_epu64(
+                            _mm512_madd52lo_epu64(
+                                _mm512_madd52lo_epu64(
+                                    _mm512_madd52lo_epu64(
+                                        _mm512_madd52lo_epu64(z, a[0], b[9]),
+                                        a[1],
+                                        b[8],
+                                    ),
+                                    a[2],
+                                    b[7],
+                                ),
+                                a[3],
+                                b[6],
+                            ),
+                            a[4],
+                            b[5],
+                        ),
+                        a[5],
+                        b[4],
+                    ),
+                    a[6],
+                    b[3],
+                ),
+                a[7],
+                b[2],
+            ),
+            a[8],
+            b[1],
+        ),
+        a[9],
+        b[0],
+    );
+    let hi9 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(
+                    _mm512_madd52hi_epu64(
+                        _mm512_madd52hi_epu64(
+                            _mm512_madd52hi_epu64(
+                                _mm512_madd52hi_epu64(
+                                    _mm512_madd52hi_epu64(z, a[0], b[8]),
+                                    a[1],
+                                    b[7],
+                                ),
+                                a[2],
+                                b[6],
+                            ),
+                            a[3],
+                            b[5],
+                        ),
+                        a[4],
+                        b[4],
+                    ),
+                    a[5],
+                    b[3],
+                ),
+                a[6],
+                b[2],
+            ),
+            a[7],
+            b[1],
+        ),
+        a[8],
+        b[0],
+    );
+    let f9 = _mm512_add_epi64(lo9, _mm512_slli_epi64::<5>(hi9));
+    let lo10 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(
+                    _mm512_madd52lo_epu64(
+                        _mm512_madd52lo_epu64(
+                            _mm512_madd52lo_epu64(
+                                _mm512_madd52lo_epu64(
+                                    _mm512_madd52lo_epu64(
+                                        _mm512_madd52lo_epu64(
+                                            _mm512_madd52lo_epu64(z, a[0], b[10]),
+                                            a[1],
+                                            b[9],
+                                        ),
+                                        a[2],
+                                        b[8],
+                                    ),
+                                    a[3],
+                                    b[7],
+                                ),
+                                a[4],
+                                b[6],
+                            ),
+                            a[5],
+                            b[5],
+                        ),
+                        a[6],
+                        b[4],
+                    ),
+                    a[7],
+                    b[3],
+                ),
+                a[8],
+                b[2],
+            ),
+            a[9],
+            b[1],
+        ),
+        a[10],
+        b[0],
+    );
+    let hi10 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(
+                    _mm512_madd52hi_epu64(
+                        _mm512_madd52hi_epu64(
+                            _mm512_madd52hi_epu64(
+                                _mm512_madd52hi_epu64(
+                                    _mm512_madd52hi_epu64(
+                                        _mm512_madd52hi_epu64(z, a[0], b[9]),
+                                        a[1],
+                                        b[8],
+                                    ),
+                                    a[2],
+                                    b[7],
+                                ),
+                                a[3],
+                                b[6],
+                            ),
+                            a[4],
+                            b[5],
+                        ),
+                        a[5],
+                        b[4],
+                    ),
+                    a[6],
+                    b[3],
+                ),
+                a[7],
+                b[2],
+            ),
+            a[8],
+            b[1],
+        ),
+        a[9],
+        b[0],
+    );
+    let f10 = _mm512_add_epi64(lo10, _mm512_slli_epi64::<5>(hi10));
+    let lo11 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(
+                    _mm512_madd52lo_epu64(
+                        _mm512_madd52lo_epu64(
+                            _mm512_madd52lo_epu64(
+                                _mm512_madd52lo_epu64(
+                                    _mm512_madd52lo_epu64(
+                                        _mm512_madd52lo_epu64(z, a[1], b[10]),
+                                        a[2],
+                                        b[9],
+                                    ),
+                                    a[3],
+                                    b[8],
+                                ),
+                                a[4],
+                                b[7],
+                            ),
+                            a[5],
+                            b[6],
+                        ),
+                        a[6],
+                        b[5],
+                    ),
+                    a[7],
+                    b[4],
+                ),
+                a[8],
+                b[3],
+            ),
+            a[9],
+            b[2],
+        ),
+        a[10],
+        b[1],
+    );
+    let hi11 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(
+                    _mm512_madd52hi_epu64(
+                        _mm512_madd52hi_epu64(
+                            _mm512_madd52hi_epu64(
+                                _mm512_madd52hi_epu64(
+                                    _mm512_madd52hi_epu64(
+                                        _mm512_madd52hi_epu64(
+                                            _mm512_madd52hi_epu64(z, a[0], b[10]),
+                                            a[1],
+                                            b[9],
+                                        ),
+                                        a[2],
+                                        b[8],
+                                    ),
+                                    a[3],
+                                    b[7],
+                                ),
+                                a[4],
+                                b[6],
+                            ),
+                            a[5],
+                            b[5],
+                        ),
+                        a[6],
+                        b[4],
+                    ),
+                    a[7],
+                    b[3],
+                ),
+                a[8],
+                b[2],
+            ),
+            a[9],
+            b[1],
+        ),
+        a[10],
+        b[0],
+    );
+    let f11 = _mm512_add_epi64(lo11, _mm512_slli_epi64::<5>(hi11));
+    let lo12 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(
+                    _mm512_madd52lo_epu64(
+                        _mm512_madd52lo_epu64(
+                            _mm512_madd52lo_epu64(
+                                _mm512_madd52lo_epu64(
+                                    _mm512_madd52lo_epu64(z, a[2], b[10]),
+                                    a[3],
+                                    b[9],
+                                ),
+                                a[4],
+                                b[8],
+                            ),
+                            a[5],
+                            b[7],
+                        ),
+                        a[6],
+                        b[6],
+                    ),
+                    a[7],
+                    b[5],
+                ),
+                a[8],
+                b[4],
+            ),
+            a[9],
+            b[3],
+        ),
+        a[10],
+        b[2],
+    );
+    let hi12 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(
+                    _mm512_madd52hi_epu64(
+                        _mm512_madd52hi_epu64(
+                            _mm512_madd52hi_epu64(
+                                _mm512_madd52hi_epu64(
+                                    _mm512_madd52hi_epu64(
+                                        _mm512_madd52hi_epu64(z, a[1], b[10]),
+                                        a[2],
+                                        b[9],
+                                    ),
+                                    a[3],
+                                    b[8],
+                                ),
+                                a[4],
+                                b[7],
+                            ),
+                            a[5],
+                            b[6],
+                        ),
+                        a[6],
+                        b[5],
+                    ),
+                    a[7],
+                    b[4],
+                ),
+                a[8],
+                b[3],
+            ),
+            a[9],
+            b[2],
+        ),
+        a[10],
+        b[1],
+    );
+    let f12 = _mm512_add_epi64(lo12, _mm512_slli_epi64::<5>(hi12));
+    let lo13 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(
+                    _mm512_madd52lo_epu64(
+                        _mm512_madd52lo_epu64(
+                            _mm512_madd52lo_epu64(
+                                _mm512_madd52lo_epu64(z, a[3], b[10]),
+                                a[4],
+                                b[9],
+                            ),
+                            a[5],
+                            b[8],
+                        ),
+                        a[6],
+                        b[7],
+                    ),
+                    a[7],
+                    b[6],
+                ),
+                a[8],
+                b[5],
+            ),
+            a[9],
+            b[4],
+        ),
+        a[10],
+        b[3],
+    );
+    let hi13 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(
+                    _mm512_madd52hi_epu64(
+                        _mm512_madd52hi_epu64(
+                            _mm512_madd52hi_epu64(
+                                _mm512_madd52hi_epu64(
+                                    _mm512_madd52hi_epu64(z, a[2], b[10]),
+                                    a[3],
+                                    b[9],
+                                ),
+                                a[4],
+                                b[8],
+                            ),
+                            a[5],
+                            b[7],
+                        ),
+                        a[6],
+                        b[6],
+                    ),
+                    a[7],
+                    b[5],
+                ),
+                a[8],
+                b[4],
+            ),
+            a[9],
+            b[3],
+        ),
+        a[10],
+        b[2],
+    );
+    let f13 = _mm512_add_epi64(lo13, _mm512_slli_epi64::<5>(hi13));
+    let lo14 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(
+                    _mm512_madd52lo_epu64(
+                        _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[4], b[10]), a[5], b[9]),
+                        a[6],
+                        b[8],
+                    ),
+                    a[7],
+                    b[7],
+                ),
+                a[8],
+                b[6],
+            ),
+            a[9],
+            b[5],
+        ),
+        a[10],
+        b[4],
+    );
+    let hi14 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(
+                    _mm512_madd52hi_epu64(
+                        _mm512_madd52hi_epu64(
+                            _mm512_madd52hi_epu64(
+                                _mm512_madd52hi_epu64(z, a[3], b[10]),
+                                a[4],
+                                b[9],
+                            ),
+                            a[5],
+                            b[8],
+                        ),
+                        a[6],
+                        b[7],
+                    ),
+                    a[7],
+                    b[6],
+                ),
+                a[8],
+                b[5],
+            ),
+            a[9],
+            b[4],
+        ),
+        a[10],
+        b[3],
+    );
+    let f14 = _mm512_add_epi64(lo14, _mm512_slli_epi64::<5>(hi14));
+    let lo15 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(
+                    _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[5], b[10]), a[6], b[9]),
+                    a[7],
+                    b[8],
+                ),
+                a[8],
+                b[7],
+            ),
+            a[9],
+            b[6],
+        ),
+        a[10],
+        b[5],
+    );
+    let hi15 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(
+                    _mm512_madd52hi_epu64(
+                        _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[4], b[10]), a[5], b[9]),
+                        a[6],
+                        b[8],
+                    ),
+                    a[7],
+                    b[7],
+                ),
+                a[8],
+                b[6],
+            ),
+            a[9],
+            b[5],
+        ),
+        a[10],
+        b[4],
+    );
+    let f15 = _mm512_add_epi64(lo15, _mm512_slli_epi64::<5>(hi15));
+    let lo16 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[6], b[10]), a[7], b[9]),
+                a[8],
+                b[8],
+            ),
+            a[9],
+            b[7],
+        ),
+        a[10],
+        b[6],
+    );
+    let hi16 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(
+                    _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[5], b[10]), a[6], b[9]),
+                    a[7],
+                    b[8],
+                ),
+                a[8],
+                b[7],
+            ),
+            a[9],
+            b[6],
+        ),
+        a[10],
+        b[5],
+    );
+    let f16 = _mm512_add_epi64(lo16, _mm512_slli_epi64::<5>(hi16));
+    let lo17 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[7], b[10]), a[8], b[9]),
+            a[9],
+            b[8],
+        ),
+        a[10],
+        b[7],
+    );
+    let hi17 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[6], b[10]), a[7], b[9]),
+                a[8],
+                b[8],
+            ),
+            a[9],
+            b[7],
+        ),
+        a[10],
+        b[6],
+    );
+    let f17 = _mm512_add_epi64(lo17, _mm512_slli_epi64::<5>(hi17));
+    let lo18 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[8], b[10]), a[9], b[9]),
+        a[10],
+        b[8],
+    );
+    let hi18 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[7], b[10]), a[8], b[9]),
+            a[9],
+            b[8],
+        ),
+        a[10],
+        b[7],
+    );
+    let f18 = _mm512_add_epi64(lo18, _mm512_slli_epi64::<5>(hi18));
+    let lo19 = _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[9], b[10]), a[10], b[9]);
+    let hi19 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[8], b[10]), a[9], b[9]),
+        a[10],
+        b[8],
+    );
+    let f19 = _mm512_add_epi64(lo19, _mm512_slli_epi64::<5>(hi19));
+    let lo20 = _mm512_madd52lo_epu64(z, a[10], b[10]);
+    let hi20 = _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[9], b[10]), a[10], b[9]);
+    let f20 = _mm512_add_epi64(lo20, _mm512_slli_epi64::<5>(hi20));
+    let hi21 = _mm512_madd52hi_epu64(z, a[10], b[10]);
+    let f21 = _mm512_slli_epi64::<5>(hi21);
+    let h0 = _mm512_and_si512(f11, mask);
+    let h1 = _mm512_add_epi64(_mm512_and_si512(f12, mask), _mm512_srli_epi64::<47>(f11));
+    let h2 = _mm512_add_epi64(_mm512_and_si512(f13, mask), _mm512_srli_epi64::<47>(f12));
+    let h3 = _mm512_add_epi64(_mm512_and_si512(f14, mask), _mm512_srli_epi64::<47>(f13));
+    let h4 = _mm512_add_epi64(_mm512_and_si512(f15, mask), _mm512_srli_epi64::<47>(f14));
+    let h5 = _mm512_add_epi64(_mm512_and_si512(f16, mask), _mm512_srli_epi64::<47>(f15));
+    let h6 = _mm512_add_epi64(_mm512_and_si512(f17, mask), _mm512_srli_epi64::<47>(f16));
+    let h7 = _mm512_add_epi64(_mm512_and_si512(f18, mask), _mm512_srli_epi64::<47>(f17));
+    let h8 = _mm512_add_epi64(_mm512_and_si512(f19, mask), _mm512_srli_epi64::<47>(f18));
+    let h9 = _mm512_add_epi64(_mm512_and_si512(f20, mask), _mm512_srli_epi64::<47>(f19));
+    let h10 = _mm512_add_epi64(_mm512_and_si512(f21, mask), _mm512_srli_epi64::<47>(f20));
+    let top = _mm512_srli_epi64::<47>(f21);
+    let h0 = _mm512_add_epi64(h0, _mm512_mul_epu32(top, fold));
+    let r0 = _mm512_add_epi64(f0, _mm512_mullo_epi64(h0, fold));
+    let r1 = _mm512_add_epi64(f1, _mm512_mullo_epi64(h1, fold));
+    let r2 = _mm512_add_epi64(f2, _mm512_mullo_epi64(h2, fold));
+    let r3 = _mm512_add_epi64(f3, _mm512_mullo_epi64(h3, fold));
+    let r4 = _mm512_add_epi64(f4, _mm512_mullo_epi64(h4, fold));
+    let r5 = _mm512_add_epi64(f5, _mm512_mullo_epi64(h5, fold));
+    let r6 = _mm512_add_epi64(f6, _mm512_mullo_epi64(h6, fold));
+    let r7 = _mm512_add_epi64(f7, _mm512_mullo_epi64(h7, fold));
+    let r8 = _mm512_add_epi64(f8, _mm512_mullo_epi64(h8, fold));
+    let r9 = _mm512_add_epi64(f9, _mm512_mullo_epi64(h9, fold));
+    let r10 = _mm512_add_epi64(f10, _mm512_mullo_epi64(h10, fold));
+    let c0 = _mm512_srli_epi64::<47>(r0);
+    let c1 = _mm512_srli_epi64::<47>(r1);
+    let c2 = _mm512_srli_epi64::<47>(r2);
+    let c3 = _mm512_srli_epi64::<47>(r3);
+    let c4 = _mm512_srli_epi64::<47>(r4);
+    let c5 = _mm512_srli_epi64::<47>(r5);
+    let c6 = _mm512_srli_epi64::<47>(r6);
+    let c7 = _mm512_srli_epi64::<47>(r7);
+    let c8 = _mm512_srli_epi64::<47>(r8);
+    let c9 = _mm512_srli_epi64::<47>(r9);
+    let c10 = _mm512_srli_epi64::<47>(r10);
+    let r0 = _mm512_add_epi64(_mm512_and_si512(r0, mask), _mm512_mul_epu32(c10, fold));
+    let r1 = _mm512_add_epi64(_mm512_and_si512(r1, mask), c0);
+    let r2 = _mm512_add_epi64(_mm512_and_si512(r2, mask), c1);
+    let r3 = _mm512_add_epi64(_mm512_and_si512(r3, mask), c2);
+    let r4 = _mm512_add_epi64(_mm512_and_si512(r4, mask), c3);
+    let r5 = _mm512_add_epi64(_mm512_and_si512(r5, mask), c4);
+    let r6 = _mm512_add_epi64(_mm512_and_si512(r6, mask), c5);
+    let r7 = _mm512_add_epi64(_mm512_and_si512(r7, mask), c6);
+    let r8 = _mm512_add_epi64(_mm512_and_si512(r8, mask), c7);
+    let r9 = _mm512_add_epi64(_mm512_and_si512(r9, mask), c8);
+    let r10 = _mm512_add_epi64(_mm512_and_si512(r10, mask), c9);
+    [r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10]
+}

@@ -20,6 +20,8 @@
 mod adx;
 #[cfg(target_arch = "x86_64")]
 pub(crate) mod ifma;
+#[cfg(target_arch = "x86_64")]
+pub(crate) mod ifma8;
 pub(crate) mod lazy;
 pub(crate) mod limbs;
 mod public;

@@ -542,6 +542,21 @@ fn batch_signatures_verify_and_use_distinct_nonces() {
         // equal digests at different positions still get different nonces (r)
         assert_ne!(sigs[3].r_be(), sigs[69].r_be(), "{curve}");
         assert_ne!(sigs[3], par[3]);
+        // every length of a short last group of eight (the eight-lane k*G
+        // takes groups of four or more, the scalar one the rest)
+        for len in 1..=9 {
+            let part = &refs[..len];
+            for s in [
+                key.sign_prehash_batch(part),
+                key.par_sign_prehash_batch(part),
+            ] {
+                let s = s.unwrap();
+                assert_eq!(s.len(), len);
+                for (d, s) in part.iter().zip(&s) {
+                    key.verifying_key().verify_prehash(d, s).unwrap();
+                }
+            }
+        }
         // messages
         let msgs: Vec<&[u8]> = vec![b"a", b"", b"client_secret"];
         for (m, s) in msgs.iter().zip(key.sign_batch(&msgs).unwrap()) {

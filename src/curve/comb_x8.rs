@@ -1,0 +1,404 @@
+//! Eight fixed-base multiplications k_i*G at once on the Edwards curves
+//! (tc26-256-A, tc26-512-C), one per lane of the AVX-512 IFMA arithmetic
+//! of [`crate::field::ifma8`]: the k*G of batch signing.
+//!
+//! The steps are those of [`Curve::ed_mul_base`], lane by lane: signed
+//! radix-64 digits, one complete HWCD addition of a table entry per digit
+//! position, a zero digit selecting the neutral entry (0, 1, 0). What
+//! changes is the lookup. Each lane needs its own entry of the row, so
+//! the scan reads all 32 entries once and, for each, broadcasts its words
+//! into the lanes whose digit magnitude it is (a compare into a mask
+//! register, then masked broadcasts): the same loads and instructions
+//! whatever the digits are, as in [`super::scan`], and one pass serves
+//! all eight lanes. The entries' 64-bit words become radix-2^R limbs in
+//! registers, so no second table is needed, and the per-lane sign is a
+//! masked blend with the negation.
+//!
+//! Bounds (see the field's module doc): entries are reduced, so their
+//! limbs are below 2^R and their negations below 2^(R+3); every product
+//! input below stays below 2^51 and every subtrahend below 2^(R+2).
+
+use core::arch::x86_64::*;
+
+use super::Curve;
+use super::edwards::EdPoint;
+use super::jacobian::JacobianPoint;
+use super::mul::{
+    BASE_ENTRIES, BASE_WINDOW, MAX_DIGITS, abs_and_sign, base_positions, recode_signed,
+};
+use super::point::ProjectivePoint;
+use super::scan::Packed;
+use crate::field::Fe;
+use crate::field::ifma::{Ifma, V};
+use crate::field::ifma8::{FieldX8, X8, lanes_to_vector};
+
+/// Eight points in extended coordinates, one per lane.
+struct EdX8<const L: usize> {
+    x: X8<L>,
+    y: X8<L>,
+    z: X8<L>,
+    t: X8<L>,
+}
+
+impl<const N: usize> Curve<N> {
+    /// k_i*G for eight scalars k_i < 2^(64N) on the Weierstrass form, in
+    /// constant time; the same points as [`Self::mul_base`] on each. The
+    /// low (incomplete-addition) positions run in the lanes, the top one
+    /// per lane with the scalar complete formulas. `ifma` is this curve's
+    /// `comb_x8`.
+    pub(crate) fn mul_base_x8(&self, ifma: Ifma, ks: &[[u64; N]; 8]) -> [ProjectivePoint<N>; 8] {
+        // SAFETY: as in `ed_mul_base_x8`.
+        #[allow(unsafe_code)]
+        unsafe {
+            if N == 4 {
+                jac_mul_base_lanes::<N, 6>(ifma, self, ks)
+            } else {
+                jac_mul_base_lanes::<N, 11>(ifma, self, ks)
+            }
+        }
+    }
+
+    /// k_i*G for eight scalars k_i < 2^(64N) on the Edwards form, in
+    /// constant time; the same points as [`Self::ed_mul_base`] on each,
+    /// with reduced coordinates. `ifma` is this curve's `comb_x8`.
+    pub(crate) fn ed_mul_base_x8(&self, ifma: Ifma, ks: &[[u64; N]; 8]) -> [EdPoint<N>; 8] {
+        // SAFETY: `ifma` exists only if `Ifma::detect` found AVX-512 F, DQ
+        // and IFMA, the features `mul_base_lanes` is compiled for.
+        #[allow(unsafe_code)]
+        unsafe {
+            if N == 4 {
+                mul_base_lanes::<N, 6>(ifma, self, ks)
+            } else {
+                mul_base_lanes::<N, 11>(ifma, self, ks)
+            }
+        }
+    }
+}
+
+#[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+fn mul_base_lanes<const N: usize, const L: usize>(
+    ifma: Ifma,
+    c: &Curve<N>,
+    ks: &[[u64; N]; 8],
+) -> [EdPoint<N>; 8] {
+    let fx = FieldX8::<N, L>::new(ifma, &c.fp);
+    let table = c.ed_base_table();
+    let mut digits: [[i8; MAX_DIGITS]; 8] =
+        core::array::from_fn(|lane| recode_signed(&ks[lane], BASE_WINDOW));
+    let mut one = [0u64; N];
+    one[0] = 1;
+    let zero = fx.splat(&[0; N]);
+    let mut acc = EdX8 {
+        x: zero,
+        y: fx.splat(&one),
+        z: fx.splat(&one),
+        t: zero,
+    };
+    // The neutral entry (u, v, duv) = (0, 1, 0), word by word.
+    let neutral: Packed<N, 3> = [[0; N], one, [0; N]];
+    for i in 0..base_positions::<N>() {
+        let (magnitudes, negative) = digit_lanes(&digits, i);
+        let [u, v, duv] = scan_lanes(&fx, table.row(i), magnitudes, &neutral);
+        let u = fx.cond_neg(&u, negative);
+        let duv = fx.cond_neg(&duv, negative);
+        acc = add_entry(&fx, &acc, &u, &v, &duv);
+    }
+    zeroize::Zeroize::zeroize(digits.as_flattened_mut());
+    let [x, y, z, t] = [&acc.x, &acc.y, &acc.z, &acc.t].map(|coordinate| fx.unpack(coordinate));
+    core::array::from_fn(|lane| EdPoint {
+        x: Fe(x[lane]),
+        y: Fe(y[lane]),
+        z: Fe(z[lane]),
+        t: Fe(t[lane]),
+    })
+}
+
+/// Digit position i of the eight scalars: each lane's digit magnitude in
+/// a vector, and a mask of the lanes whose digit is negative (no branch).
+#[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+#[inline]
+fn digit_lanes(digits: &[[i8; MAX_DIGITS]; 8], i: usize) -> (V, __mmask8) {
+    let mut magnitudes = [0u64; 8];
+    let mut negative = 0u8;
+    for (lane, lane_digits) in digits.iter().enumerate() {
+        let (abs, sign) = abs_and_sign(lane_digits[i]);
+        magnitudes[lane] = abs as u64;
+        negative |= sign.unwrap_u8() << lane;
+    }
+    (lanes_to_vector(&magnitudes), negative)
+}
+
+/// Eight points in Jacobian coordinates, one per lane.
+struct JacX8<const L: usize> {
+    x: X8<L>,
+    y: X8<L>,
+    z: X8<L>,
+}
+
+#[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+fn jac_mul_base_lanes<const N: usize, const L: usize>(
+    ifma: Ifma,
+    c: &Curve<N>,
+    ks: &[[u64; N]; 8],
+) -> [ProjectivePoint<N>; 8] {
+    let fx = FieldX8::<N, L>::new(ifma, &c.fp);
+    let table = c.base_table();
+    let incomplete = c.incomplete_base_positions().min(base_positions::<N>());
+    let mut digits: [[i8; MAX_DIGITS]; 8] =
+        core::array::from_fn(|lane| recode_signed(&ks[lane], BASE_WINDOW));
+    let mut one = [0u64; N];
+    one[0] = 1;
+    let one = fx.splat(&one);
+    // The Jacobian identity (1 : 1 : 0) in every lane, and a mask of the
+    // lanes still at it (every digit so far zero).
+    let mut acc = JacX8 {
+        x: one,
+        y: one,
+        z: fx.splat(&[0; N]),
+    };
+    let mut at_identity: __mmask8 = 0xff;
+    let start: Packed<N, 2> = [[0; N]; 2];
+    let zero = _mm512_setzero_si512();
+    for i in 0..incomplete {
+        let (magnitudes, negative) = digit_lanes(&digits, i);
+        let [u, v] = scan_lanes(&fx, table.row(i), magnitudes, &start);
+        let v = fx.carry(&fx.cond_neg(&v, negative));
+        let sum = add_affine_incomplete(&fx, &acc, &u, &v);
+        // Where acc was the identity, the entry itself (Z = 1); where the
+        // digit is zero, acc unchanged: both mask blends.
+        let nonzero = _mm512_cmpneq_epi64_mask(magnitudes, zero);
+        let next = JacX8 {
+            x: fx.blend(&sum.x, &u, at_identity),
+            y: fx.blend(&sum.y, &v, at_identity),
+            z: fx.blend(&sum.z, &one, at_identity),
+        };
+        acc = JacX8 {
+            x: fx.blend(&acc.x, &next.x, nonzero),
+            y: fx.blend(&acc.y, &next.y, nonzero),
+            z: fx.blend(&acc.z, &next.z, nonzero),
+        };
+        at_identity &= !nonzero;
+    }
+    let [x, y, z] = [&acc.x, &acc.y, &acc.z].map(|coordinate| fx.unpack(coordinate));
+    let out = core::array::from_fn(|lane| {
+        let low = JacobianPoint {
+            x: Fe(x[lane]),
+            y: Fe(y[lane]),
+            z: Fe(z[lane]),
+        };
+        c.mul_base_complete_top(&low, &digits[lane], incomplete)
+    });
+    zeroize::Zeroize::zeroize(digits.as_flattened_mut());
+    out
+}
+
+/// P + Q for an affine Q = (u, v) in every lane, madd-2007-bl as in
+/// [`Curve::jac_add_affine_incomplete`] (7M + 4S), straight-line and
+/// only correct where P is not the identity and P != +-Q: the caller
+/// discards the other lanes. Inputs' limbs below 2^(R+1) (u below 2^R);
+/// the outputs are carried to the same bound.
+#[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+#[inline]
+fn add_affine_incomplete<const N: usize, const L: usize>(
+    fx: &FieldX8<N, L>,
+    p: &JacX8<L>,
+    u: &X8<L>,
+    v: &X8<L>,
+) -> JacX8<L> {
+    let z1z1 = fx.square(&p.z);
+    let u2 = fx.mul(u, &z1z1);
+    let s2 = fx.mul(v, &fx.mul(&p.z, &z1z1));
+    // h below 2^(R+1) + 2^(R+3); r carried back below 2^(R+1).
+    let h = fx.sub(&u2, &p.x);
+    let half_r = fx.sub(&s2, &p.y);
+    let r = fx.carry(&fx.add(&half_r, &half_r));
+    let hh = fx.square(&h);
+    let hh2 = fx.add(&hh, &hh);
+    let i = fx.add(&hh2, &hh2); // below 2^(R+3)
+    let j = fx.mul(&h, &i);
+    let v1 = fx.mul(&p.x, &i);
+    // x3 = r^2 - j - 2 v1: each subtrahend below 2^(R+2).
+    let x3 = fx.carry(&fx.sub(&fx.sub(&fx.square(&r), &j), &fx.add(&v1, &v1)));
+    // y3 = r (v1 - x3) - 2 Y1 j.
+    let y1j = fx.mul(&p.y, &j);
+    let y3 = fx.carry(&fx.sub(&fx.mul(&r, &fx.sub(&v1, &x3)), &fx.add(&y1j, &y1j)));
+    // z3 = (Z1 + h)^2 - Z1^2 - hh: Z1 + h below 2^(R+4).
+    let z3 = fx.carry(&fx.sub(&fx.square(&fx.add(&p.z, &h)), &fx.add(&z1z1, &hh)));
+    JacX8 {
+        x: x3,
+        y: y3,
+        z: z3,
+    }
+}
+
+/// Each lane's entry of a row (entry |d| - 1 for a digit magnitude
+/// |d| >= 1 in that lane of `magnitudes`, `start` for 0) by a full scan:
+/// every entry is read, and its words are broadcast into the lanes whose
+/// magnitude matches, under a mask register computed without branches.
+#[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+#[inline]
+fn scan_lanes<const N: usize, const L: usize, const K: usize>(
+    fx: &FieldX8<N, L>,
+    row: &[Packed<N, K>; BASE_ENTRIES],
+    magnitudes: V,
+    start: &Packed<N, K>,
+) -> [X8<L>; K] {
+    let mut words: [[V; N]; K] = start.map(|c| c.map(|w| _mm512_set1_epi64(w as i64)));
+    for (j, entry) in row.iter().enumerate() {
+        let hit = _mm512_cmpeq_epi64_mask(magnitudes, _mm512_set1_epi64(j as i64 + 1));
+        for (coordinate, stored) in words.iter_mut().zip(entry) {
+            for (word, &value) in coordinate.iter_mut().zip(stored) {
+                *word = _mm512_mask_set1_epi64(*word, hit, value as i64);
+            }
+        }
+    }
+    words.map(|w| fx.words_to_limbs(&w))
+}
+
+/// P + Q for a table entry Q = (u, v, duv) in every lane: the complete
+/// HWCD addition of [`Curve::ed_add_affine_in`] (8M).
+#[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+#[inline]
+fn add_entry<const N: usize, const L: usize>(
+    fx: &FieldX8<N, L>,
+    p: &EdX8<L>,
+    u: &X8<L>,
+    v: &X8<L>,
+    duv: &X8<L>,
+) -> EdX8<L> {
+    // Limb bounds: p's coordinates are products (< 2^(R+1)); u and duv
+    // below 2^(R+3), v below 2^R.
+    let a = fx.mul(&p.x, u);
+    let b = fx.mul(&p.y, v);
+    let c = fx.mul(&p.t, duv);
+    // (X + Y)(u + v): inputs below 2^(R+2) and 2^(R+4).
+    let sum_product = fx.mul(&fx.add(&p.x, &p.y), &fx.add(u, v));
+    // a + b below 2^(R+2): a valid subtrahend.
+    let e = fx.sub(&sum_product, &fx.add(&a, &b));
+    let f = fx.sub(&p.z, &c);
+    let g = fx.add(&p.z, &c);
+    let h = fx.sub(&b, &a);
+    // e, f, h below 2^(R+1) + 2^(R+3), g below 2^(R+2).
+    EdX8 {
+        x: fx.mul(&e, &f),
+        y: fx.mul(&g, &h),
+        z: fx.mul(&f, &g),
+        t: fx.mul(&e, &h),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::curve::{AnyCurve, CurveId};
+    use crate::field::limbs;
+
+    /// Edge scalars (0, 1, q - 1, q, q + 1, 2^(64N) - 1, digits all +-32)
+    /// and random ones, half of those below q as signing nonces are.
+    fn scalars<const N: usize>(c: &Curve<N>) -> Vec<[u64; N]> {
+        let q = *c.q();
+        let mut scalars: Vec<[u64; N]> = vec![
+            [0; N],
+            limbs::add_small(&[0; N], 1).0,
+            limbs::sub_small(&q, 1).0,
+            q,
+            limbs::add_small(&q, 1).0,
+            [u64::MAX; N],
+            // Recoded, these have digits of 32 and -32 only.
+            [0x8208_2082_0820_8208; N],
+            [0x7df7_df7d_f7df_7df7; N],
+        ];
+        let mut x = [0x9e37_79b9_7f4a_7c15u64; N];
+        for round in 0..40u64 {
+            for (i, w) in x.iter_mut().enumerate() {
+                *w = w
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407 ^ (round << 8 | i as u64));
+            }
+            if round % 2 == 0 {
+                x[N - 1] >>= 2;
+            }
+            scalars.push(x);
+        }
+        scalars
+    }
+
+    /// Every group of eight, in every rotation of the lanes.
+    fn groups<const N: usize>(scalars: &[[u64; N]]) -> Vec<[[u64; N]; 8]> {
+        let mut out = Vec::new();
+        for shift in 0..8 {
+            for group in scalars.chunks_exact(8) {
+                out.push(core::array::from_fn(|i| group[(i + shift) % 8]));
+            }
+        }
+        out
+    }
+
+    /// Eight lanes of k*G on the Edwards form against the scalar
+    /// constant-time comb, and the Weierstrass x signing takes from them.
+    fn check_edwards<const N: usize>(c: &Curve<N>) {
+        let ifma = c.comb_x8.expect("checked by the caller");
+        let f = &c.fp;
+        for ks in groups(&scalars(c)) {
+            let got = c.ed_mul_base_x8(ifma, &ks);
+            for (k, p) in ks.iter().zip(&got) {
+                let want = c.ed_mul_base(k);
+                // The same projective point, and T Z = X Y.
+                assert_eq!(f.mul(&p.x, &want.z), f.mul(&want.x, &p.z), "x, k = {k:x?}");
+                assert_eq!(f.mul(&p.y, &want.z), f.mul(&want.y, &p.z), "y, k = {k:x?}");
+                assert_eq!(f.mul(&p.t, &p.z), f.mul(&p.x, &p.y), "t, k = {k:x?}");
+                let (num, den) = c.ed_weierstrass_x_fraction(p);
+                let (num2, den2) = c.mul_base_x_fraction(k);
+                assert_eq!(f.mul(&num, &den2), f.mul(&num2, &den), "x, k = {k:x?}");
+            }
+        }
+    }
+
+    /// The same on the Weierstrass form (Jacobian lanes, scalar top).
+    fn check_weierstrass<const N: usize>(c: &Curve<N>) {
+        let ifma = c.comb_x8.expect("checked by the caller");
+        let f = &c.fp;
+        for ks in groups(&scalars(c)) {
+            let got = c.mul_base_x8(ifma, &ks);
+            for (k, p) in ks.iter().zip(&got) {
+                let want = c.mul_base(k);
+                assert_eq!(f.mul(&p.x, &want.z), f.mul(&want.x, &p.z), "x, k = {k:x?}");
+                assert_eq!(f.mul(&p.y, &want.z), f.mul(&want.y, &p.z), "y, k = {k:x?}");
+                // Nonzero Z where k is not a multiple of q.
+                assert_eq!(p.z == Fe([0; N]), want.z == Fe([0; N]), "z, k = {k:x?}");
+            }
+        }
+    }
+
+    #[test]
+    fn eight_lanes_agree_with_the_scalar_comb() {
+        let mut ran = 0;
+        for id in CurveId::ALL {
+            match id.curve() {
+                AnyCurve::W4(c) if c.comb_x8.is_some() => {
+                    if c.edwards.is_some() {
+                        check_edwards(c)
+                    } else {
+                        check_weierstrass(c)
+                    }
+                    ran += 1;
+                }
+                AnyCurve::W8(c) if c.comb_x8.is_some() => {
+                    if c.edwards.is_some() {
+                        check_edwards(c)
+                    } else {
+                        check_weierstrass(c)
+                    }
+                    ran += 1;
+                }
+                _ => {}
+            }
+        }
+        if crate::field::ifma::Ifma::detect().is_some() {
+            // CryptoPro-A (and its XchA alias), tc26-256-A, tc26-512-A, -C.
+            assert!(ran >= 4, "{ran} curves have the eight-lane comb");
+        } else {
+            eprintln!("no AVX-512 IFMA here: eight-lane k*G not tested");
+        }
+    }
+}
