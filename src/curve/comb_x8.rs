@@ -1,22 +1,34 @@
-//! Eight fixed-base multiplications k_i*G at once on the Edwards curves
-//! (tc26-256-A, tc26-512-C), one per lane of the AVX-512 IFMA arithmetic
-//! of [`crate::field::ifma8`]: the k*G of batch signing.
+//! Eight fixed-base multiplications k_i*G at once, one per lane of the
+//! AVX-512 IFMA arithmetic of [`crate::field::ifma8`]: the k*G of batch
+//! signing, on every curve.
 //!
-//! The steps are those of [`Curve::ed_mul_base`], lane by lane: signed
-//! radix-64 digits, one complete HWCD addition of a table entry per digit
-//! position, a zero digit selecting the neutral entry (0, 1, 0). What
-//! changes is the lookup. Each lane needs its own entry of the row, so
-//! the scan reads all 32 entries once and, for each, broadcasts its words
-//! into the lanes whose digit magnitude it is (a compare into a mask
+//! The steps are those of the scalar comb, lane by lane: signed radix-64
+//! digits and one addition of a table entry per digit position.
+//!
+//! * Edwards curves (tc26-256-A, tc26-512-C), as [`Curve::ed_mul_base`]:
+//!   the complete HWCD addition, a zero digit selecting the neutral entry
+//!   (0, 1, 0).
+//! * Weierstrass curves, as [`Curve::mul_base`]: the incomplete Jacobian
+//!   addition on the low positions (where its exceptional cases cannot
+//!   occur), the identity tracked per lane in a mask, a zero digit keeping
+//!   the accumulator by a mask blend; the top position then per lane with
+//!   the scalar complete formulas. Over 2^256 - 617 and 2^512 - 569
+//!   (CryptoPro-A, tc26-512-A) in [`FieldX8`] with the curve's table as it
+//!   is; over the other primes (CryptoPro-B and -C, tc26-512-B) in
+//!   Montgomery form ([`MontX8`]) with a copy of the table converted to
+//!   that form, built on first use (88 KiB, 352 KiB for tc26-512-B).
+//!
+//! What changes is the lookup. Each lane needs its own entry of the row,
+//! so the scan reads all 32 entries once and, for each, broadcasts its
+//! words into the lanes whose digit magnitude it is (a compare into a mask
 //! register, then masked broadcasts): the same loads and instructions
-//! whatever the digits are, as in [`super::scan`], and one pass serves
-//! all eight lanes. The entries' 64-bit words become radix-2^R limbs in
-//! registers, so no second table is needed, and the per-lane sign is a
-//! masked blend with the negation.
+//! whatever the digits are, as in [`super::scan`], and one pass serves all
+//! eight lanes. The entries' 64-bit words become radix-2^R limbs in
+//! registers, and the per-lane sign is a masked blend with the negation.
 //!
-//! Bounds (see the field's module doc): entries are reduced, so their
-//! limbs are below 2^R and their negations below 2^(R+3); every product
-//! input below stays below 2^51 and every subtrahend below 2^(R+2).
+//! Bounds (see the fields' docs): entries are reduced, so their limbs are
+//! below 2^R and their negations below 2^(R+3); every product input stays
+//! below 2^51 and every subtrahend within what its subtraction takes.
 
 use core::arch::x86_64::*;
 
@@ -30,7 +42,7 @@ use super::point::ProjectivePoint;
 use super::scan::Packed;
 use crate::field::Fe;
 use crate::field::ifma::{Ifma, V};
-use crate::field::ifma8::{FieldX8, X8, lanes_to_vector};
+use crate::field::ifma8::{FieldX8, MontX8, X8, lanes_to_vector};
 
 /// Eight points in extended coordinates, one per lane.
 struct EdX8<const L: usize> {
@@ -50,10 +62,11 @@ impl<const N: usize> Curve<N> {
         // SAFETY: as in `ed_mul_base_x8`.
         #[allow(unsafe_code)]
         unsafe {
-            if N == 4 {
-                jac_mul_base_lanes::<N, 6>(ifma, self, ks)
-            } else {
-                jac_mul_base_lanes::<N, 11>(ifma, self, ks)
+            match (N, self.fp.special_c() != 0) {
+                (4, true) => jac_lanes_special::<N, 6>(ifma, self, ks),
+                (_, true) => jac_lanes_special::<N, 11>(ifma, self, ks),
+                (4, false) => jac_lanes_montgomery::<N, 6>(ifma, self, ks),
+                (_, false) => jac_lanes_montgomery::<N, 12>(ifma, self, ks),
             }
         }
     }
@@ -98,7 +111,8 @@ fn mul_base_lanes<const N: usize, const L: usize>(
     let neutral: Packed<N, 3> = [[0; N], one, [0; N]];
     for i in 0..base_positions::<N>() {
         let (magnitudes, negative) = digit_lanes(&digits, i);
-        let [u, v, duv] = scan_lanes(&fx, table.row(i), magnitudes, &neutral);
+        let [u, v, duv] =
+            scan_lanes(table.row(i), magnitudes, &neutral).map(|w| fx.words_to_limbs(&w));
         let u = fx.cond_neg(&u, negative);
         let duv = fx.cond_neg(&duv, negative);
         acc = add_entry(&fx, &acc, &u, &v, &duv);
@@ -135,114 +149,134 @@ struct JacX8<const L: usize> {
     z: X8<L>,
 }
 
-#[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
-fn jac_mul_base_lanes<const N: usize, const L: usize>(
-    ifma: Ifma,
-    c: &Curve<N>,
-    ks: &[[u64; N]; 8],
-) -> [ProjectivePoint<N>; 8] {
-    let fx = FieldX8::<N, L>::new(ifma, &c.fp);
-    let table = c.base_table();
-    let incomplete = c.incomplete_base_positions().min(base_positions::<N>());
-    let mut digits: [[i8; MAX_DIGITS]; 8] =
-        core::array::from_fn(|lane| recode_signed(&ks[lane], BASE_WINDOW));
-    let mut one = [0u64; N];
-    one[0] = 1;
-    let one = fx.splat(&one);
-    // The Jacobian identity (1 : 1 : 0) in every lane, and a mask of the
-    // lanes still at it (every digit so far zero).
-    let mut acc = JacX8 {
-        x: one,
-        y: one,
-        z: fx.splat(&[0; N]),
+/// The Jacobian lanes of [`Curve::mul_base_x8`] for one of the two lane
+/// arithmetics, which share their method names: [`FieldX8`] (fold of
+/// 2^(64N) - c, stored values are the elements themselves, the curve's
+/// table as is) and [`MontX8`] (Montgomery form, a table converted to it).
+///
+/// The addition is madd-2007-bl as in [`Curve::jac_add_affine_incomplete`]
+/// (7M + 4S), straight-line and only correct where P is not the identity
+/// and P != +-Q, which the caller's masks discard. Bounds, for
+/// [`MontX8`]'s values (M = 64N; [`FieldX8`] needs only the limb bounds,
+/// which the same steps meet): the accumulator's coordinates are carried
+/// and below 2^(M+4) + 2^(M+2); products are below 2^(M+1); then
+/// h < 2^(M+5.2), r < 2^(M+6.2), i < 2^(M+3), and every product's inputs
+/// multiply to less than 2^(2M+14); the subtrahends of `sub` (sums of at
+/// most three products) stay below 2^(M+3), those of `sub_wide` (the
+/// accumulator's coordinates, x3) below 2^(M+4) + 2^(M+2).
+macro_rules! jacobian_lanes {
+    ($name:ident, $add:ident, $field:ident, $table:ident) => {
+        #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+        fn $name<const N: usize, const L: usize>(
+            ifma: Ifma,
+            c: &Curve<N>,
+            ks: &[[u64; N]; 8],
+        ) -> [ProjectivePoint<N>; 8] {
+            let fx = $field::<N, L>::new(ifma, &c.fp);
+            let table = c.$table();
+            let incomplete = c.incomplete_base_positions().min(base_positions::<N>());
+            let mut digits: [[i8; MAX_DIGITS]; 8] =
+                core::array::from_fn(|lane| recode_signed(&ks[lane], BASE_WINDOW));
+            let one = fx.one();
+            // The Jacobian identity (1 : 1 : 0) in every lane, and a mask
+            // of the lanes still at it (every digit so far zero).
+            let mut acc = JacX8 {
+                x: one,
+                y: one,
+                z: fx.splat(&[0; N]),
+            };
+            let mut at_identity: __mmask8 = 0xff;
+            let start: Packed<N, 2> = [[0; N]; 2];
+            let zero = _mm512_setzero_si512();
+            for i in 0..incomplete {
+                let (magnitudes, negative) = digit_lanes(&digits, i);
+                let [u, v] = scan_lanes(table.row(i), magnitudes, &start);
+                let (u, v) = (fx.words_to_limbs(&u), fx.words_to_limbs(&v));
+                let v = fx.carry(&fx.cond_neg(&v, negative));
+                let sum = $add(&fx, &acc, &u, &v);
+                // Where acc was the identity, the entry itself (Z = 1);
+                // where the digit is zero, acc unchanged: mask blends.
+                let nonzero = _mm512_cmpneq_epi64_mask(magnitudes, zero);
+                let next = JacX8 {
+                    x: fx.blend(&sum.x, &u, at_identity),
+                    y: fx.blend(&sum.y, &v, at_identity),
+                    z: fx.blend(&sum.z, &one, at_identity),
+                };
+                acc = JacX8 {
+                    x: fx.blend(&acc.x, &next.x, nonzero),
+                    y: fx.blend(&acc.y, &next.y, nonzero),
+                    z: fx.blend(&acc.z, &next.z, nonzero),
+                };
+                at_identity &= !nonzero;
+            }
+            let [x, y, z] = [&acc.x, &acc.y, &acc.z].map(|coordinate| fx.unpack_fe(coordinate));
+            let out = core::array::from_fn(|lane| {
+                let low = JacobianPoint {
+                    x: Fe(x[lane]),
+                    y: Fe(y[lane]),
+                    z: Fe(z[lane]),
+                };
+                c.mul_base_complete_top(&low, &digits[lane], incomplete)
+            });
+            zeroize::Zeroize::zeroize(digits.as_flattened_mut());
+            out
+        }
+
+        #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+        #[inline]
+        fn $add<const N: usize, const L: usize>(
+            fx: &$field<N, L>,
+            p: &JacX8<L>,
+            u: &X8<L>,
+            v: &X8<L>,
+        ) -> JacX8<L> {
+            let z1z1 = fx.square(&p.z);
+            let u2 = fx.mul(u, &z1z1);
+            let s2 = fx.mul(v, &fx.mul(&p.z, &z1z1));
+            let h = fx.sub_wide(&u2, &p.x);
+            let half_r = fx.sub_wide(&s2, &p.y);
+            let r = fx.carry(&fx.add(&half_r, &half_r));
+            let hh = fx.square(&h);
+            let hh2 = fx.add(&hh, &hh);
+            let i = fx.add(&hh2, &hh2);
+            let j = fx.mul(&h, &i);
+            let v1 = fx.mul(&p.x, &i);
+            // x3 = r^2 - (j + 2 v1)
+            let x3 = fx.carry(&fx.sub(&fx.square(&r), &fx.add(&j, &fx.add(&v1, &v1))));
+            // y3 = r (v1 - x3) - 2 Y1 j
+            let y1j = fx.mul(&p.y, &j);
+            let y3 = fx.carry(&fx.sub(&fx.mul(&r, &fx.sub_wide(&v1, &x3)), &fx.add(&y1j, &y1j)));
+            // z3 = (Z1 + h)^2 - (Z1^2 + hh)
+            let z3 = fx.carry(&fx.sub(&fx.square(&fx.add(&p.z, &h)), &fx.add(&z1z1, &hh)));
+            JacX8 {
+                x: x3,
+                y: y3,
+                z: z3,
+            }
+        }
     };
-    let mut at_identity: __mmask8 = 0xff;
-    let start: Packed<N, 2> = [[0; N]; 2];
-    let zero = _mm512_setzero_si512();
-    for i in 0..incomplete {
-        let (magnitudes, negative) = digit_lanes(&digits, i);
-        let [u, v] = scan_lanes(&fx, table.row(i), magnitudes, &start);
-        let v = fx.carry(&fx.cond_neg(&v, negative));
-        let sum = add_affine_incomplete(&fx, &acc, &u, &v);
-        // Where acc was the identity, the entry itself (Z = 1); where the
-        // digit is zero, acc unchanged: both mask blends.
-        let nonzero = _mm512_cmpneq_epi64_mask(magnitudes, zero);
-        let next = JacX8 {
-            x: fx.blend(&sum.x, &u, at_identity),
-            y: fx.blend(&sum.y, &v, at_identity),
-            z: fx.blend(&sum.z, &one, at_identity),
-        };
-        acc = JacX8 {
-            x: fx.blend(&acc.x, &next.x, nonzero),
-            y: fx.blend(&acc.y, &next.y, nonzero),
-            z: fx.blend(&acc.z, &next.z, nonzero),
-        };
-        at_identity &= !nonzero;
-    }
-    let [x, y, z] = [&acc.x, &acc.y, &acc.z].map(|coordinate| fx.unpack(coordinate));
-    let out = core::array::from_fn(|lane| {
-        let low = JacobianPoint {
-            x: Fe(x[lane]),
-            y: Fe(y[lane]),
-            z: Fe(z[lane]),
-        };
-        c.mul_base_complete_top(&low, &digits[lane], incomplete)
-    });
-    zeroize::Zeroize::zeroize(digits.as_flattened_mut());
-    out
 }
 
-/// P + Q for an affine Q = (u, v) in every lane, madd-2007-bl as in
-/// [`Curve::jac_add_affine_incomplete`] (7M + 4S), straight-line and
-/// only correct where P is not the identity and P != +-Q: the caller
-/// discards the other lanes. Inputs' limbs below 2^(R+1) (u below 2^R);
-/// the outputs are carried to the same bound.
-#[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
-#[inline]
-fn add_affine_incomplete<const N: usize, const L: usize>(
-    fx: &FieldX8<N, L>,
-    p: &JacX8<L>,
-    u: &X8<L>,
-    v: &X8<L>,
-) -> JacX8<L> {
-    let z1z1 = fx.square(&p.z);
-    let u2 = fx.mul(u, &z1z1);
-    let s2 = fx.mul(v, &fx.mul(&p.z, &z1z1));
-    // h below 2^(R+1) + 2^(R+3); r carried back below 2^(R+1).
-    let h = fx.sub(&u2, &p.x);
-    let half_r = fx.sub(&s2, &p.y);
-    let r = fx.carry(&fx.add(&half_r, &half_r));
-    let hh = fx.square(&h);
-    let hh2 = fx.add(&hh, &hh);
-    let i = fx.add(&hh2, &hh2); // below 2^(R+3)
-    let j = fx.mul(&h, &i);
-    let v1 = fx.mul(&p.x, &i);
-    // x3 = r^2 - j - 2 v1: each subtrahend below 2^(R+2).
-    let x3 = fx.carry(&fx.sub(&fx.sub(&fx.square(&r), &j), &fx.add(&v1, &v1)));
-    // y3 = r (v1 - x3) - 2 Y1 j.
-    let y1j = fx.mul(&p.y, &j);
-    let y3 = fx.carry(&fx.sub(&fx.mul(&r, &fx.sub(&v1, &x3)), &fx.add(&y1j, &y1j)));
-    // z3 = (Z1 + h)^2 - Z1^2 - hh: Z1 + h below 2^(R+4).
-    let z3 = fx.carry(&fx.sub(&fx.square(&fx.add(&p.z, &h)), &fx.add(&z1z1, &hh)));
-    JacX8 {
-        x: x3,
-        y: y3,
-        z: z3,
-    }
-}
+jacobian_lanes!(jac_lanes_special, add_special, FieldX8, base_table);
+jacobian_lanes!(
+    jac_lanes_montgomery,
+    add_montgomery,
+    MontX8,
+    mont_base_table
+);
 
 /// Each lane's entry of a row (entry |d| - 1 for a digit magnitude
-/// |d| >= 1 in that lane of `magnitudes`, `start` for 0) by a full scan:
-/// every entry is read, and its words are broadcast into the lanes whose
-/// magnitude matches, under a mask register computed without branches.
+/// |d| >= 1 in that lane of `magnitudes`, `start` for 0), as words (word j
+/// of every lane in vector j), by a full scan: every entry is read, and
+/// its words are broadcast into the lanes whose magnitude matches, under a
+/// mask register computed without branches.
 #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
 #[inline]
-fn scan_lanes<const N: usize, const L: usize, const K: usize>(
-    fx: &FieldX8<N, L>,
+fn scan_lanes<const N: usize, const K: usize>(
     row: &[Packed<N, K>; BASE_ENTRIES],
     magnitudes: V,
     start: &Packed<N, K>,
-) -> [X8<L>; K] {
+) -> [[V; N]; K] {
     let mut words: [[V; N]; K] = start.map(|c| c.map(|w| _mm512_set1_epi64(w as i64)));
     for (j, entry) in row.iter().enumerate() {
         let hit = _mm512_cmpeq_epi64_mask(magnitudes, _mm512_set1_epi64(j as i64 + 1));
@@ -252,7 +286,7 @@ fn scan_lanes<const N: usize, const L: usize, const K: usize>(
             }
         }
     }
-    words.map(|w| fx.words_to_limbs(&w))
+    words
 }
 
 /// P + Q for a table entry Q = (u, v, duv) in every lane: the complete
@@ -395,8 +429,11 @@ mod tests {
             }
         }
         if crate::field::ifma::Ifma::detect().is_some() {
-            // CryptoPro-A (and its XchA alias), tc26-256-A, tc26-512-A, -C.
-            assert!(ran >= 4, "{ran} curves have the eight-lane comb");
+            assert_eq!(
+                ran,
+                CurveId::ALL.len(),
+                "every curve has the eight-lane comb"
+            );
         } else {
             eprintln!("no AVX-512 IFMA here: eight-lane k*G not tested");
         }

@@ -59,10 +59,14 @@ pub(crate) struct Curve<const N: usize> {
     #[cfg(target_arch = "x86_64")]
     g_table_x4: OnceLock<Vec<ifma::EntryX4>>,
     /// Whether batch signing may compute eight k*G at once with AVX-512
-    /// IFMA (`curve::comb_x8`; the curves over 2^256 - 617 and
-    /// 2^512 - 569: CryptoPro-A, tc26-256-A, tc26-512-A and tc26-512-C).
+    /// IFMA (`curve::comb_x8`): every curve, the ones over 2^256 - 617 and
+    /// 2^512 - 569 with `field::ifma8::FieldX8`, the others with `MontX8`.
     #[cfg(target_arch = "x86_64")]
     comb_x8: Option<crate::field::ifma::Ifma>,
+    /// The fixed-base table in the form of `field::ifma8::MontX8`, for
+    /// `comb_x8` on the curves without a special prime, built on first use.
+    #[cfg(target_arch = "x86_64")]
+    mont_base_table: OnceLock<BaseTable<N, 2>>,
 }
 
 impl<const N: usize> Curve<N> {
@@ -88,7 +92,11 @@ impl<const N: usize> Curve<N> {
             None
         };
         #[cfg(target_arch = "x86_64")]
-        let comb_x8 = if fp.special_c() != 0 && fp.special_c() < 1 << 10 {
+        let comb_x8 = if (fp.special_c() != 0 && fp.special_c() < 1 << 10)
+            || (fp.special_c() == 0
+                && edwards.is_none()
+                && fp.modulus()[N - 1] < u64::MAX - (1 << 55))
+        {
             crate::field::ifma::Ifma::detect()
         } else {
             None
@@ -113,6 +121,8 @@ impl<const N: usize> Curve<N> {
             g_table_x4: OnceLock::new(),
             #[cfg(target_arch = "x86_64")]
             comb_x8,
+            #[cfg(target_arch = "x86_64")]
+            mont_base_table: OnceLock::new(),
         }
     }
 
@@ -124,6 +134,18 @@ impl<const N: usize> Curve<N> {
     /// The fixed-base table of G, shared by all threads.
     pub(crate) fn base_table(&self) -> &BaseTable<N, 2> {
         self.base_table.get_or_init(|| BaseTable::new(self))
+    }
+
+    /// [`Self::base_table`] in the Montgomery form of the eight-lane comb
+    /// (x 2^(RL) mod p instead of x 2^(64N) mod p), for curves without a
+    /// special prime: the scalar field's product by 2^(RL) mod p converts.
+    #[cfg(target_arch = "x86_64")]
+    pub(crate) fn mont_base_table(&self) -> &BaseTable<N, 2> {
+        self.mont_base_table.get_or_init(|| {
+            let factor = Fe(crate::field::ifma8::montgomery_one(&self.fp));
+            self.base_table()
+                .map_coordinates(|x| self.fp.mul(&Fe(*x), &factor).0)
+        })
     }
 
     /// The fixed-base table of G in Edwards form (Edwards curves only).

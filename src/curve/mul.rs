@@ -159,6 +159,18 @@ impl<const N: usize, const K: usize> BaseTable<N, K> {
         &self.windows[i]
     }
 
+    /// The same table with every coordinate mapped by `f`.
+    #[cfg(target_arch = "x86_64")]
+    pub(crate) fn map_coordinates(&self, f: impl Fn(&[u64; N]) -> [u64; N]) -> Self {
+        BaseTable {
+            windows: self
+                .windows
+                .iter()
+                .map(|row| row.map(|entry| entry.map(|c| f(&c))))
+                .collect(),
+        }
+    }
+
     fn from_entries<E: CtEntry<N, K>>(entries: Vec<E>) -> Self {
         let windows = entries
             .chunks_exact(BASE_ENTRIES)
@@ -375,7 +387,7 @@ impl<const N: usize> Curve<N> {
 
     /// [`Self::mul_base_x_fraction`] of eight scalars at once, when this
     /// CPU and curve have the eight-lane code (`curve::comb_x8`: AVX-512
-    /// IFMA, the primes 2^256 - 617 and 2^512 - 569); `None` otherwise. Constant-time.
+    /// IFMA); `None` otherwise. Constant-time.
     pub(crate) fn mul_base_x_fractions_x8(
         &self,
         ks: &[[u64; N]; 8],

@@ -200,6 +200,30 @@ impl<const N: usize, const L: usize> FieldX8<N, L> {
         core::array::from_fn(|k| _mm512_sub_epi64(_mm512_add_epi64(a[k], self.bias[k]), b[k]))
     }
 
+    /// [`Self::sub`] under the name the Jacobian comb shares with
+    /// [`MontX8::sub_wide`]: here only limbs matter, and a carried value's
+    /// are below 2^(R+1).
+    #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+    #[inline]
+    pub(crate) fn sub_wide(&self, a: &X8<L>, b: &X8<L>) -> X8<L> {
+        self.sub(a, b)
+    }
+
+    /// One in every lane.
+    #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+    pub(crate) fn one(&self) -> X8<L> {
+        let mut one = [0u64; N];
+        one[0] = 1;
+        self.splat(&one)
+    }
+
+    /// [`Self::unpack`]: elements are stored as themselves here, so the
+    /// scalar field's form is the reduced integer.
+    #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+    pub(crate) fn unpack_fe(&self, v: &X8<L>) -> [[u64; N]; 8] {
+        self.unpack(v)
+    }
+
     /// -a in the lanes whose bit is set in `negate`, a elsewhere; a's limbs
     /// below 2^(R+2). A mask blend: no branch on `negate`.
     #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
@@ -282,6 +306,314 @@ impl<const N: usize, const L: usize> FieldX8<N, L> {
     #[inline]
     pub(crate) fn square(&self, a: &X8<L>) -> X8<L> {
         self.mul(a, a)
+    }
+}
+
+/// The limb count and radix of [`MontX8`] for N-word moduli: 2^(RL) is
+/// 2^14 (N = 4) or 2^16 (N = 8) times 2^(64N), the headroom its lazy
+/// reduction needs (see [`MontX8::mul`]).
+pub(crate) const fn mont_shape(n: usize) -> (usize, u32) {
+    match n {
+        4 => (6, 45),
+        8 => (12, 44),
+        _ => panic!("MontX8 takes 4- or 8-word elements"),
+    }
+}
+
+/// 2^(RL) mod p for [`MontX8`]'s shape: one in its form, and the factor
+/// that takes a scalar-field element (x 2^(64N) mod p) to it under the
+/// scalar field's product. For a Montgomery-form field (no special prime)
+/// 2^(64N) mod p is the scalar field's one; doubling it RL - 64N times
+/// gives 2^(RL).
+pub(crate) fn montgomery_one<const N: usize>(field: &MontField<N>) -> [u64; N] {
+    let (l, r) = mont_shape(N);
+    assert!(field.special_c() == 0, "special primes use FieldX8");
+    let mut one = field.one();
+    for _ in 0..(r as usize * l - 64 * N) {
+        one = field.add(&one, &one);
+    }
+    one.0
+}
+
+/// Bits `bit..bit + width` of a little-endian word string (zero past its
+/// end); set-up code on public constants.
+fn bits_at(x: &[u64], bit: usize, width: u32) -> u64 {
+    let (word, off) = (bit / 64, bit % 64);
+    let mut v = if word < x.len() { x[word] >> off } else { 0 };
+    if off != 0 && word + 1 < x.len() {
+        v |= x[word + 1] << (64 - off);
+    }
+    if width >= 64 {
+        v
+    } else {
+        v & ((1u64 << width) - 1)
+    }
+}
+
+/// Eight independent elements modulo any odd `p` below `2^(64N) - 2^(64N-9)`
+/// in Montgomery form: lane value `x * 2^(RL) mod p` (loosely), `L` limbs
+/// of radix `2^R` from [`mont_shape`]. For the curves whose prime has no
+/// special form (CryptoPro-B and -C, tc26-512-B).
+///
+/// Unlike [`FieldX8`], whose fold keeps every limb small whatever the
+/// value, a Montgomery product only shrinks values it is given small
+/// enough, so this type tracks values as well as limbs (M = 64N):
+///
+/// * a product of a and b is below `a b / 2^(RL) + p`: below `2^(M+1)`
+///   when `a b <= 2^(2M+14)`, its limbs below `2^(R+1)`;
+/// * [`Self::sub`] adds `B1`, the least multiple of p not below
+///   `2^(M+4)`, and takes subtrahends below `2^(M+3)`;
+///   [`Self::sub_wide`] adds `B2`, the least not below `2^(M+5) + 2^M`,
+///   and takes subtrahends below `2^(M+4) + 2^(M+2)`; both need the
+///   subtrahend's limbs (except the top one) below `2^(R+2) - 4`. The
+///   biases are written with every limb but the top one raised by
+///   `2^(R+2)` (and the next one lowered by 4 to pay for it), so the
+///   difference never goes negative limb by limb;
+/// * [`Self::carry`] keeps the value and brings all limbs but the top one
+///   below `2^R + 2^(64-R)`; the top one holds what the value leaves.
+///
+/// `curve::comb_x8` states the bounds at each step of its addition.
+pub(crate) struct MontX8<const N: usize, const L: usize> {
+    mask: V,
+    p: [V; L],
+    /// -p^-1 mod 2^R.
+    p_inv: V,
+    b1: [V; L],
+    b2: [V; L],
+    /// 2^(RL) mod p: one, in this form.
+    one: [u64; N],
+    /// 2^(64N) mod p: what turns this form into the scalar field's.
+    to_scalar: [u64; N],
+    modulus: [u64; N],
+}
+
+impl<const N: usize, const L: usize> MontX8<N, L> {
+    const R: u32 = mont_shape(N).1;
+
+    /// The constants for `field` (odd modulus below 2^(64N) - 2^(64N-9)).
+    #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+    pub(crate) fn new(_: Ifma, field: &MontField<N>) -> Self {
+        let m = *field.modulus();
+        let top_room = m[N - 1] < u64::MAX - (1 << 55);
+        assert!(
+            L == mont_shape(N).0 && m[0] & 1 == 1 && top_room,
+            "MontX8 needs an odd modulus below 2^(64N) - 2^(64N-9) and L limbs"
+        );
+        let r = Self::R;
+        let mask = (1u64 << r) - 1;
+        let p: [u64; L] = core::array::from_fn(|k| bits_at(&m, r as usize * k, r));
+        let p_inv = limbs::inverse_mod_2_64(m[0]).wrapping_neg() & mask;
+        let to_scalar = field.one().0;
+        let one = montgomery_one(field);
+        let bias = |at_least: &[u64]| -> [V; L] {
+            // The least multiple k p with k p >= at_least (N + 1 words).
+            let mut multiple = [0u64; 9];
+            loop {
+                let mut carry = 0u64;
+                for (i, slot) in multiple.iter_mut().enumerate().take(N + 1) {
+                    let add = if i < N { m[i] } else { 0 };
+                    (*slot, carry) = limbs::adc(*slot, add, carry);
+                }
+                let reached = (0..=N)
+                    .rev()
+                    .find(|&i| multiple[i] != at_least[i])
+                    .is_none_or(|i| multiple[i] > at_least[i]);
+                if reached {
+                    break;
+                }
+            }
+            let words = &multiple[..=N];
+            core::array::from_fn(|k| {
+                let digit = if k + 1 < L {
+                    bits_at(words, r as usize * k, r)
+                } else {
+                    bits_at(words, r as usize * k, 64)
+                };
+                let raised = if k + 1 < L { digit + (4 << r) } else { digit };
+                let lowered = if k > 0 { raised - 4 } else { raised };
+                _mm512_set1_epi64(lowered as i64)
+            })
+        };
+        let mut b1_floor = [0u64; 9];
+        b1_floor[N] = 1 << 4; // 2^(M+4)
+        let mut b2_floor = [0u64; 9];
+        b2_floor[N] = (1 << 5) + 1; // 2^(M+5) + 2^M
+        MontX8 {
+            mask: _mm512_set1_epi64(mask as i64),
+            p: p.map(|l| _mm512_set1_epi64(l as i64)),
+            p_inv: _mm512_set1_epi64(p_inv as i64),
+            b1: bias(&b1_floor[..=N]),
+            b2: bias(&b2_floor[..=N]),
+            one,
+            to_scalar,
+            modulus: m,
+        }
+    }
+
+    /// Radix-2^R limbs of an integer below 2^(64N).
+    fn limbs_of(x: &[u64; N]) -> [u64; L] {
+        core::array::from_fn(|k| bits_at(x, Self::R as usize * k, Self::R))
+    }
+
+    /// The same raw value (already in this form) in every lane.
+    #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+    pub(crate) fn splat(&self, x: &[u64; N]) -> X8<L> {
+        Self::limbs_of(x).map(|l| _mm512_set1_epi64(l as i64))
+    }
+
+    /// One in every lane (2^(RL) mod p).
+    #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+    pub(crate) fn one(&self) -> X8<L> {
+        self.splat(&self.one)
+    }
+
+    /// Words of eight integers below 2^(64N) (word j of every lane in
+    /// vector j) to limbs.
+    #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+    #[inline]
+    pub(crate) fn words_to_limbs(&self, w: &[V; N]) -> X8<L> {
+        core::array::from_fn(|k| {
+            let bit = Self::R as usize * k;
+            let (word, off) = (bit / 64, bit % 64);
+            let mut v = if word < N {
+                _mm512_srlv_epi64(w[word], _mm512_set1_epi64(off as i64))
+            } else {
+                _mm512_setzero_si512()
+            };
+            if off != 0 && word + 1 < N {
+                let up = _mm512_sllv_epi64(w[word + 1], _mm512_set1_epi64((64 - off) as i64));
+                v = _mm512_or_si512(v, up);
+            }
+            _mm512_and_si512(v, self.mask)
+        })
+    }
+
+    /// a + b (limbs add; no carry).
+    #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+    #[inline]
+    pub(crate) fn add(&self, a: &X8<L>, b: &X8<L>) -> X8<L> {
+        core::array::from_fn(|k| _mm512_add_epi64(a[k], b[k]))
+    }
+
+    /// a + B1 - b, for b below 2^(M+3) (see the type's doc).
+    #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+    #[inline]
+    pub(crate) fn sub(&self, a: &X8<L>, b: &X8<L>) -> X8<L> {
+        core::array::from_fn(|k| _mm512_sub_epi64(_mm512_add_epi64(a[k], self.b1[k]), b[k]))
+    }
+
+    /// a + B2 - b, for b below 2^(M+4) + 2^(M+2).
+    #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+    #[inline]
+    pub(crate) fn sub_wide(&self, a: &X8<L>, b: &X8<L>) -> X8<L> {
+        core::array::from_fn(|k| _mm512_sub_epi64(_mm512_add_epi64(a[k], self.b2[k]), b[k]))
+    }
+
+    /// B1 - a in the lanes whose bit is set in `negate`, a elsewhere.
+    #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+    #[inline]
+    pub(crate) fn cond_neg(&self, a: &X8<L>, negate: __mmask8) -> X8<L> {
+        core::array::from_fn(|k| {
+            let neg = _mm512_sub_epi64(self.b1[k], a[k]);
+            _mm512_mask_blend_epi64(negate, a[k], neg)
+        })
+    }
+
+    /// One parallel carry pass that keeps the value: every limb but the
+    /// top one below 2^R + 2^(64-R), the top one taking the carry in.
+    #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+    #[inline]
+    pub(crate) fn carry(&self, a: &X8<L>) -> X8<L> {
+        let r = _mm512_set1_epi64(Self::R as i64);
+        core::array::from_fn(|k| {
+            let kept = if k + 1 < L {
+                _mm512_and_si512(a[k], self.mask)
+            } else {
+                a[k]
+            };
+            if k == 0 {
+                kept
+            } else {
+                _mm512_add_epi64(kept, _mm512_srlv_epi64(a[k - 1], r))
+            }
+        })
+    }
+
+    /// Lanes whose bit is set in `take` from `b`, the others from `a`.
+    #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+    #[inline]
+    pub(crate) fn blend(&self, a: &X8<L>, b: &X8<L>, take: __mmask8) -> X8<L> {
+        core::array::from_fn(|k| _mm512_mask_blend_epi64(take, a[k], b[k]))
+    }
+
+    /// Lane-wise a b / 2^(RL) mod p (loosely: below a b / 2^(RL) + p);
+    /// inputs' limbs below 2^51.
+    ///
+    /// The generated kernel (`mont_v6` / `mont_v12`): the product columns
+    /// as in [`FieldX8::mul`] (below 2^59.7 or 2^61.7), then L Montgomery
+    /// steps: m = (column i mod 2^R) (-p^-1) mod 2^R, m p added at column
+    /// i (low halves at once, high halves, which weigh 2^(52-R) a limb of
+    /// the next column, gathered apart and shifted in when their column is
+    /// reached), column i, now a multiple of 2^R, carried into i + 1. Each
+    /// step adds at most L low halves (2^52 each) to a column, so columns
+    /// stay below 2^62. Columns L..2L are the result, carried once.
+    #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+    #[inline]
+    pub(crate) fn mul(&self, a: &X8<L>, b: &X8<L>) -> X8<L> {
+        if L == 6 {
+            let r = kernels::mont_v6(
+                a[..].try_into().expect("6 limbs"),
+                b[..].try_into().expect("6 limbs"),
+                self.p[..].try_into().expect("6 limbs"),
+                self.p_inv,
+                self.mask,
+            );
+            core::array::from_fn(|k| r[k])
+        } else {
+            let r = kernels::mont_v12(
+                a[..].try_into().expect("12 limbs"),
+                b[..].try_into().expect("12 limbs"),
+                self.p[..].try_into().expect("12 limbs"),
+                self.p_inv,
+                self.mask,
+            );
+            core::array::from_fn(|k| r[k])
+        }
+    }
+
+    /// Lane-wise a^2 (same bounds as [`Self::mul`]).
+    #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+    #[inline]
+    pub(crate) fn square(&self, a: &X8<L>) -> X8<L> {
+        self.mul(a, a)
+    }
+
+    /// The eight lanes (values below 2^(M+5)) in the scalar field's form
+    /// (x 2^(64N) mod p, reduced), in constant time: a product by
+    /// 2^(64N) mod p leaves x 2^(64N) below p + 2^(M-9) < 2p, then one
+    /// conditional subtraction.
+    #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+    pub(crate) fn unpack_fe(&self, v: &X8<L>) -> [[u64; N]; 8] {
+        let scalar = self.carry(&self.mul(v, &self.splat(&self.to_scalar)));
+        let by_limb: [[u64; 8]; L] = core::array::from_fn(|k| vector_to_lanes(scalar[k]));
+        core::array::from_fn(|lane| {
+            let mut acc = [0u64; N];
+            for (k, limbs_k) in by_limb.iter().enumerate() {
+                let (word, off) = ((Self::R as usize * k) / 64, (Self::R as usize * k) % 64);
+                let wide = (limbs_k[lane] as u128) << off;
+                let mut carry = 0u64;
+                for (i, slot) in acc.iter_mut().enumerate().skip(word) {
+                    let part = match i - word {
+                        0 => wide as u64,
+                        1 => (wide >> 64) as u64,
+                        _ => 0,
+                    };
+                    (*slot, carry) = limbs::adc(*slot, part, carry);
+                }
+            }
+            let (minus_p, borrow) = limbs::sub(&acc, &self.modulus);
+            limbs::select(borrow.wrapping_neg(), &acc, &minus_p)
+        })
     }
 }
 
@@ -421,6 +753,127 @@ mod tests {
                 Fe(fx.reduce_limbs(&FieldX8::<N, L>::limbs_of(v))),
                 p.canonical(&Fe(*v))
             );
+        }
+    }
+
+    /// The Montgomery lanes against the scalar field: elements enter as
+    /// the curve's table does (the scalar product by 2^(RL) mod p) and
+    /// leave through `unpack_fe`, so each operation is compared in the
+    /// scalar field's own form. Then values at the bounds the comb relies
+    /// on (see `curve::comb_x8`): the largest accumulator coordinate, r and
+    /// h, built from limbs at their maximum, through products, both
+    /// subtractions and the carry.
+    #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+    fn check_montgomery<const N: usize, const L: usize>(ifma: Ifma, f: &MontField<N>) {
+        let fx = MontX8::<N, L>::new(ifma, f);
+        let r = MontX8::<N, L>::R;
+        let factor = Fe(montgomery_one(f));
+        let m = *f.modulus();
+        let mut values: Vec<Fe<N>> = vec![
+            Fe([0; N]),
+            f.one(),
+            Fe(limbs::sub_small(&m, 1).0),
+            Fe(limbs::sub_small(&m, 2).0),
+        ];
+        let mut x = [0x1234_5678_9abc_def1u64; N];
+        for round in 0..60u64 {
+            for (i, w) in x.iter_mut().enumerate() {
+                *w = w
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407 ^ (round + 7 * i as u64));
+            }
+            values.push(f.to_mont(&x));
+        }
+        let enter = |chunk: &[Fe<N>]| -> X8<L> {
+            let raw: [[u64; N]; 8] = core::array::from_fn(|i| f.mul(&chunk[i], &factor).0);
+            let words: [V; N] =
+                core::array::from_fn(|j| lanes_to_vector(&core::array::from_fn(|i| raw[i][j])));
+            fx.words_to_limbs(&words)
+        };
+        for chunk in values.chunks_exact(8) {
+            let a = enter(chunk);
+            for (rot, other) in values.chunks_exact(8).enumerate() {
+                let others: Vec<Fe<N>> = (0..8).map(|i| other[(i + rot) % 8]).collect();
+                let b = enter(&others);
+                let prod = fx.unpack_fe(&fx.mul(&a, &b));
+                let sum = fx.unpack_fe(&fx.add(&a, &b));
+                let diff = fx.unpack_fe(&fx.sub(&a, &b));
+                let wide = fx.unpack_fe(&fx.sub_wide(&a, &b));
+                let neg = fx.unpack_fe(&fx.carry(&fx.cond_neg(&a, 0b0101_1100)));
+                for i in 0..8 {
+                    let (ai, bi) = (chunk[i], others[i]);
+                    assert_eq!(Fe(prod[i]), f.mul(&ai, &bi), "mul");
+                    assert_eq!(Fe(sum[i]), f.add(&ai, &bi), "add");
+                    assert_eq!(Fe(diff[i]), f.sub(&ai, &bi), "sub");
+                    assert_eq!(Fe(wide[i]), f.sub(&ai, &bi), "sub_wide");
+                    let want = if 0b0101_1100 >> i & 1 == 1 {
+                        f.neg(&ai)
+                    } else {
+                        ai
+                    };
+                    assert_eq!(Fe(neg[i]), want, "cond_neg");
+                }
+            }
+            // At the bounds. `loose(top)`: lower limbs 2^(R+1) - 1, top
+            // limb `top`; its value is about top * 2^(R(L-1)).
+            let shift = r as usize * (L - 1);
+            let loose = |top: u64| -> X8<L> {
+                core::array::from_fn(|k| {
+                    let limb = if k + 1 < L {
+                        (1u64 << (r + 1)) - 1
+                    } else {
+                        top
+                    };
+                    _mm512_set1_epi64(limb as i64)
+                })
+            };
+            // The accumulator's bound 2^(M+4) + 2^(M+2) (minus a margin
+            // for the lower limbs), r's 2^(M+6.17) and h's 2^(M+5.17).
+            let acc_max = loose(((1u64 << 4) + (1 << 2) - 1) << (64 * N - shift));
+            let r_max = loose(((1u64 << 6) + (1 << 3) - 1) << (64 * N - shift));
+            let h_max = loose(((1u64 << 5) + (1 << 2) - 1) << (64 * N - shift));
+            let lane0 = |v: &X8<L>| Fe(fx.unpack_fe(v)[0]);
+            let (acc_s, r_s, h_s) = (lane0(&acc_max), lane0(&r_max), lane0(&h_max));
+            assert_eq!(lane0(&fx.square(&r_max)), f.square(&r_s), "r^2");
+            assert_eq!(lane0(&fx.mul(&r_max, &h_max)), f.mul(&r_s, &h_s), "r h");
+            assert_eq!(lane0(&fx.square(&h_max)), f.square(&h_s), "h^2");
+            assert_eq!(
+                lane0(&fx.mul(&acc_max, &a)),
+                f.mul(&acc_s, &chunk[0]),
+                "acc a"
+            );
+            assert_eq!(
+                lane0(&fx.sub_wide(&a, &fx.carry(&acc_max))),
+                f.sub(&chunk[0], &acc_s),
+                "sub_wide, largest subtrahend"
+            );
+            // The largest `sub` subtrahend: three products' worth.
+            let three = fx.add(&fx.add(&a, &a), &a);
+            let three_s = f.add(&f.add(&chunk[0], &chunk[0]), &chunk[0]);
+            let p = fx.mul(&a, &fx.one());
+            let p3 = fx.add(&fx.add(&p, &p), &p);
+            assert_eq!(
+                lane0(&fx.sub(&three, &p3)),
+                f.sub(&three_s, &three_s),
+                "sub"
+            );
+            assert_eq!(lane0(&fx.carry(&r_max)), r_s, "carry keeps the value");
+        }
+    }
+
+    #[test]
+    fn montgomery_lanes_agree_with_scalar() {
+        let Some(ifma) = Ifma::detect() else {
+            eprintln!("no AVX-512 IFMA here: Montgomery lanes not tested");
+            return;
+        };
+        for id in [CurveId::CryptoProB, CurveId::CryptoProC, CurveId::Tc26_512B] {
+            // SAFETY: `ifma` comes from `Ifma::detect`.
+            #[allow(unsafe_code)]
+            match id.curve() {
+                AnyCurve::W4(c) => unsafe { check_montgomery::<4, 6>(ifma, &c.fp) },
+                AnyCurve::W8(c) => unsafe { check_montgomery::<8, 12>(ifma, &c.fp) },
+            }
         }
     }
 

@@ -1439,3 +1439,1653 @@ pub(crate) fn mul_v11(a: &[V; 11], b: &[V; 11], mask: V, fold: V) -> [V; 11] {
     let r10 = _mm512_add_epi64(_mm512_and_si512(r10, mask), c9);
     [r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10]
 }
+
+/// Lane-wise a * b / 2^270 mod p for 6 limbs of radix 2^45, eight elements (see `MontX8::mul`).
+#[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+#[inline]
+pub(crate) fn mont_v6(a: &[V; 6], b: &[V; 6], p: &[V; 6], p_inv: V, mask: V) -> [V; 6] {
+    let z = _mm512_setzero_si512();
+    let lo0 = _mm512_madd52lo_epu64(z, a[0], b[0]);
+    let f0 = lo0;
+    let lo1 = _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[0], b[1]), a[1], b[0]);
+    let hi1 = _mm512_madd52hi_epu64(z, a[0], b[0]);
+    let mut f1 = _mm512_add_epi64(lo1, _mm512_slli_epi64::<7>(hi1));
+    let lo2 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[0], b[2]), a[1], b[1]),
+        a[2],
+        b[0],
+    );
+    let hi2 = _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[0], b[1]), a[1], b[0]);
+    let mut f2 = _mm512_add_epi64(lo2, _mm512_slli_epi64::<7>(hi2));
+    let lo3 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[0], b[3]), a[1], b[2]),
+            a[2],
+            b[1],
+        ),
+        a[3],
+        b[0],
+    );
+    let hi3 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[0], b[2]), a[1], b[1]),
+        a[2],
+        b[0],
+    );
+    let mut f3 = _mm512_add_epi64(lo3, _mm512_slli_epi64::<7>(hi3));
+    let lo4 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[0], b[4]), a[1], b[3]),
+                a[2],
+                b[2],
+            ),
+            a[3],
+            b[1],
+        ),
+        a[4],
+        b[0],
+    );
+    let hi4 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[0], b[3]), a[1], b[2]),
+            a[2],
+            b[1],
+        ),
+        a[3],
+        b[0],
+    );
+    let mut f4 = _mm512_add_epi64(lo4, _mm512_slli_epi64::<7>(hi4));
+    let lo5 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(
+                    _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[0], b[5]), a[1], b[4]),
+                    a[2],
+                    b[3],
+                ),
+                a[3],
+                b[2],
+            ),
+            a[4],
+            b[1],
+        ),
+        a[5],
+        b[0],
+    );
+    let hi5 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[0], b[4]), a[1], b[3]),
+                a[2],
+                b[2],
+            ),
+            a[3],
+            b[1],
+        ),
+        a[4],
+        b[0],
+    );
+    let mut f5 = _mm512_add_epi64(lo5, _mm512_slli_epi64::<7>(hi5));
+    let lo6 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[1], b[5]), a[2], b[4]),
+                a[3],
+                b[3],
+            ),
+            a[4],
+            b[2],
+        ),
+        a[5],
+        b[1],
+    );
+    let hi6 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(
+                    _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[0], b[5]), a[1], b[4]),
+                    a[2],
+                    b[3],
+                ),
+                a[3],
+                b[2],
+            ),
+            a[4],
+            b[1],
+        ),
+        a[5],
+        b[0],
+    );
+    let mut f6 = _mm512_add_epi64(lo6, _mm512_slli_epi64::<7>(hi6));
+    let lo7 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[2], b[5]), a[3], b[4]),
+            a[4],
+            b[3],
+        ),
+        a[5],
+        b[2],
+    );
+    let hi7 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[1], b[5]), a[2], b[4]),
+                a[3],
+                b[3],
+            ),
+            a[4],
+            b[2],
+        ),
+        a[5],
+        b[1],
+    );
+    let mut f7 = _mm512_add_epi64(lo7, _mm512_slli_epi64::<7>(hi7));
+    let lo8 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[3], b[5]), a[4], b[4]),
+        a[5],
+        b[3],
+    );
+    let hi8 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[2], b[5]), a[3], b[4]),
+            a[4],
+            b[3],
+        ),
+        a[5],
+        b[2],
+    );
+    let mut f8 = _mm512_add_epi64(lo8, _mm512_slli_epi64::<7>(hi8));
+    let lo9 = _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[4], b[5]), a[5], b[4]);
+    let hi9 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[3], b[5]), a[4], b[4]),
+        a[5],
+        b[3],
+    );
+    let mut f9 = _mm512_add_epi64(lo9, _mm512_slli_epi64::<7>(hi9));
+    let lo10 = _mm512_madd52lo_epu64(z, a[5], b[5]);
+    let hi10 = _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[4], b[5]), a[5], b[4]);
+    let mut f10 = _mm512_add_epi64(lo10, _mm512_slli_epi64::<7>(hi10));
+    let hi11 = _mm512_madd52hi_epu64(z, a[5], b[5]);
+    let f11 = _mm512_slli_epi64::<7>(hi11);
+    let mut g1 = z;
+    let mut g2 = z;
+    let mut g3 = z;
+    let mut g4 = z;
+    let mut g5 = z;
+    let mut g6 = z;
+    let mut g7 = z;
+    let mut g8 = z;
+    let mut g9 = z;
+    let mut g10 = z;
+    let mut g11 = z;
+    let mut carry = z;
+    let t = _mm512_add_epi64(f0, carry);
+    let m = _mm512_and_si512(
+        _mm512_madd52lo_epu64(z, _mm512_and_si512(t, mask), p_inv),
+        mask,
+    );
+    carry = _mm512_srli_epi64::<45>(_mm512_madd52lo_epu64(t, m, p[0]));
+    f1 = _mm512_madd52lo_epu64(f1, m, p[1]);
+    f2 = _mm512_madd52lo_epu64(f2, m, p[2]);
+    f3 = _mm512_madd52lo_epu64(f3, m, p[3]);
+    f4 = _mm512_madd52lo_epu64(f4, m, p[4]);
+    f5 = _mm512_madd52lo_epu64(f5, m, p[5]);
+    g1 = _mm512_madd52hi_epu64(g1, m, p[0]);
+    g2 = _mm512_madd52hi_epu64(g2, m, p[1]);
+    g3 = _mm512_madd52hi_epu64(g3, m, p[2]);
+    g4 = _mm512_madd52hi_epu64(g4, m, p[3]);
+    g5 = _mm512_madd52hi_epu64(g5, m, p[4]);
+    g6 = _mm512_madd52hi_epu64(g6, m, p[5]);
+    let t = _mm512_add_epi64(_mm512_add_epi64(f1, carry), _mm512_slli_epi64::<7>(g1));
+    let m = _mm512_and_si512(
+        _mm512_madd52lo_epu64(z, _mm512_and_si512(t, mask), p_inv),
+        mask,
+    );
+    carry = _mm512_srli_epi64::<45>(_mm512_madd52lo_epu64(t, m, p[0]));
+    f2 = _mm512_madd52lo_epu64(f2, m, p[1]);
+    f3 = _mm512_madd52lo_epu64(f3, m, p[2]);
+    f4 = _mm512_madd52lo_epu64(f4, m, p[3]);
+    f5 = _mm512_madd52lo_epu64(f5, m, p[4]);
+    f6 = _mm512_madd52lo_epu64(f6, m, p[5]);
+    g2 = _mm512_madd52hi_epu64(g2, m, p[0]);
+    g3 = _mm512_madd52hi_epu64(g3, m, p[1]);
+    g4 = _mm512_madd52hi_epu64(g4, m, p[2]);
+    g5 = _mm512_madd52hi_epu64(g5, m, p[3]);
+    g6 = _mm512_madd52hi_epu64(g6, m, p[4]);
+    g7 = _mm512_madd52hi_epu64(g7, m, p[5]);
+    let t = _mm512_add_epi64(_mm512_add_epi64(f2, carry), _mm512_slli_epi64::<7>(g2));
+    let m = _mm512_and_si512(
+        _mm512_madd52lo_epu64(z, _mm512_and_si512(t, mask), p_inv),
+        mask,
+    );
+    carry = _mm512_srli_epi64::<45>(_mm512_madd52lo_epu64(t, m, p[0]));
+    f3 = _mm512_madd52lo_epu64(f3, m, p[1]);
+    f4 = _mm512_madd52lo_epu64(f4, m, p[2]);
+    f5 = _mm512_madd52lo_epu64(f5, m, p[3]);
+    f6 = _mm512_madd52lo_epu64(f6, m, p[4]);
+    f7 = _mm512_madd52lo_epu64(f7, m, p[5]);
+    g3 = _mm512_madd52hi_epu64(g3, m, p[0]);
+    g4 = _mm512_madd52hi_epu64(g4, m, p[1]);
+    g5 = _mm512_madd52hi_epu64(g5, m, p[2]);
+    g6 = _mm512_madd52hi_epu64(g6, m, p[3]);
+    g7 = _mm512_madd52hi_epu64(g7, m, p[4]);
+    g8 = _mm512_madd52hi_epu64(g8, m, p[5]);
+    let t = _mm512_add_epi64(_mm512_add_epi64(f3, carry), _mm512_slli_epi64::<7>(g3));
+    let m = _mm512_and_si512(
+        _mm512_madd52lo_epu64(z, _mm512_and_si512(t, mask), p_inv),
+        mask,
+    );
+    carry = _mm512_srli_epi64::<45>(_mm512_madd52lo_epu64(t, m, p[0]));
+    f4 = _mm512_madd52lo_epu64(f4, m, p[1]);
+    f5 = _mm512_madd52lo_epu64(f5, m, p[2]);
+    f6 = _mm512_madd52lo_epu64(f6, m, p[3]);
+    f7 = _mm512_madd52lo_epu64(f7, m, p[4]);
+    f8 = _mm512_madd52lo_epu64(f8, m, p[5]);
+    g4 = _mm512_madd52hi_epu64(g4, m, p[0]);
+    g5 = _mm512_madd52hi_epu64(g5, m, p[1]);
+    g6 = _mm512_madd52hi_epu64(g6, m, p[2]);
+    g7 = _mm512_madd52hi_epu64(g7, m, p[3]);
+    g8 = _mm512_madd52hi_epu64(g8, m, p[4]);
+    g9 = _mm512_madd52hi_epu64(g9, m, p[5]);
+    let t = _mm512_add_epi64(_mm512_add_epi64(f4, carry), _mm512_slli_epi64::<7>(g4));
+    let m = _mm512_and_si512(
+        _mm512_madd52lo_epu64(z, _mm512_and_si512(t, mask), p_inv),
+        mask,
+    );
+    carry = _mm512_srli_epi64::<45>(_mm512_madd52lo_epu64(t, m, p[0]));
+    f5 = _mm512_madd52lo_epu64(f5, m, p[1]);
+    f6 = _mm512_madd52lo_epu64(f6, m, p[2]);
+    f7 = _mm512_madd52lo_epu64(f7, m, p[3]);
+    f8 = _mm512_madd52lo_epu64(f8, m, p[4]);
+    f9 = _mm512_madd52lo_epu64(f9, m, p[5]);
+    g5 = _mm512_madd52hi_epu64(g5, m, p[0]);
+    g6 = _mm512_madd52hi_epu64(g6, m, p[1]);
+    g7 = _mm512_madd52hi_epu64(g7, m, p[2]);
+    g8 = _mm512_madd52hi_epu64(g8, m, p[3]);
+    g9 = _mm512_madd52hi_epu64(g9, m, p[4]);
+    g10 = _mm512_madd52hi_epu64(g10, m, p[5]);
+    let t = _mm512_add_epi64(_mm512_add_epi64(f5, carry), _mm512_slli_epi64::<7>(g5));
+    let m = _mm512_and_si512(
+        _mm512_madd52lo_epu64(z, _mm512_and_si512(t, mask), p_inv),
+        mask,
+    );
+    carry = _mm512_srli_epi64::<45>(_mm512_madd52lo_epu64(t, m, p[0]));
+    f6 = _mm512_madd52lo_epu64(f6, m, p[1]);
+    f7 = _mm512_madd52lo_epu64(f7, m, p[2]);
+    f8 = _mm512_madd52lo_epu64(f8, m, p[3]);
+    f9 = _mm512_madd52lo_epu64(f9, m, p[4]);
+    f10 = _mm512_madd52lo_epu64(f10, m, p[5]);
+    g6 = _mm512_madd52hi_epu64(g6, m, p[0]);
+    g7 = _mm512_madd52hi_epu64(g7, m, p[1]);
+    g8 = _mm512_madd52hi_epu64(g8, m, p[2]);
+    g9 = _mm512_madd52hi_epu64(g9, m, p[3]);
+    g10 = _mm512_madd52hi_epu64(g10, m, p[4]);
+    g11 = _mm512_madd52hi_epu64(g11, m, p[5]);
+    let r0 = _mm512_add_epi64(_mm512_add_epi64(f6, _mm512_slli_epi64::<7>(g6)), carry);
+    let r1 = _mm512_add_epi64(f7, _mm512_slli_epi64::<7>(g7));
+    let r2 = _mm512_add_epi64(f8, _mm512_slli_epi64::<7>(g8));
+    let r3 = _mm512_add_epi64(f9, _mm512_slli_epi64::<7>(g9));
+    let r4 = _mm512_add_epi64(f10, _mm512_slli_epi64::<7>(g10));
+    let r5 = _mm512_add_epi64(f11, _mm512_slli_epi64::<7>(g11));
+    let c0 = _mm512_srli_epi64::<45>(r0);
+    let c1 = _mm512_srli_epi64::<45>(r1);
+    let c2 = _mm512_srli_epi64::<45>(r2);
+    let c3 = _mm512_srli_epi64::<45>(r3);
+    let c4 = _mm512_srli_epi64::<45>(r4);
+    let r0 = _mm512_and_si512(r0, mask);
+    let r1 = _mm512_add_epi64(_mm512_and_si512(r1, mask), c0);
+    let r2 = _mm512_add_epi64(_mm512_and_si512(r2, mask), c1);
+    let r3 = _mm512_add_epi64(_mm512_and_si512(r3, mask), c2);
+    let r4 = _mm512_add_epi64(_mm512_and_si512(r4, mask), c3);
+    let r5 = _mm512_add_epi64(r5, c4);
+    [r0, r1, r2, r3, r4, r5]
+}
+
+/// Lane-wise a * b / 2^528 mod p for 12 limbs of radix 2^44, eight elements (see `MontX8::mul`).
+#[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+#[inline]
+pub(crate) fn mont_v12(a: &[V; 12], b: &[V; 12], p: &[V; 12], p_inv: V, mask: V) -> [V; 12] {
+    let z = _mm512_setzero_si512();
+    let lo0 = _mm512_madd52lo_epu64(z, a[0], b[0]);
+    let f0 = lo0;
+    let lo1 = _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[0], b[1]), a[1], b[0]);
+    let hi1 = _mm512_madd52hi_epu64(z, a[0], b[0]);
+    let mut f1 = _mm512_add_epi64(lo1, _mm512_slli_epi64::<8>(hi1));
+    let lo2 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[0], b[2]), a[1], b[1]),
+        a[2],
+        b[0],
+    );
+    let hi2 = _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[0], b[1]), a[1], b[0]);
+    let mut f2 = _mm512_add_epi64(lo2, _mm512_slli_epi64::<8>(hi2));
+    let lo3 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[0], b[3]), a[1], b[2]),
+            a[2],
+            b[1],
+        ),
+        a[3],
+        b[0],
+    );
+    let hi3 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[0], b[2]), a[1], b[1]),
+        a[2],
+        b[0],
+    );
+    let mut f3 = _mm512_add_epi64(lo3, _mm512_slli_epi64::<8>(hi3));
+    let lo4 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[0], b[4]), a[1], b[3]),
+                a[2],
+                b[2],
+            ),
+            a[3],
+            b[1],
+        ),
+        a[4],
+        b[0],
+    );
+    let hi4 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[0], b[3]), a[1], b[2]),
+            a[2],
+            b[1],
+        ),
+        a[3],
+        b[0],
+    );
+    let mut f4 = _mm512_add_epi64(lo4, _mm512_slli_epi64::<8>(hi4));
+    let lo5 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(
+                    _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[0], b[5]), a[1], b[4]),
+                    a[2],
+                    b[3],
+                ),
+                a[3],
+                b[2],
+            ),
+            a[4],
+            b[1],
+        ),
+        a[5],
+        b[0],
+    );
+    let hi5 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[0], b[4]), a[1], b[3]),
+                a[2],
+                b[2],
+            ),
+            a[3],
+            b[1],
+        ),
+        a[4],
+        b[0],
+    );
+    let mut f5 = _mm512_add_epi64(lo5, _mm512_slli_epi64::<8>(hi5));
+    let lo6 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(
+                    _mm512_madd52lo_epu64(
+                        _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[0], b[6]), a[1], b[5]),
+                        a[2],
+                        b[4],
+                    ),
+                    a[3],
+                    b[3],
+                ),
+                a[4],
+                b[2],
+            ),
+            a[5],
+            b[1],
+        ),
+        a[6],
+        b[0],
+    );
+    let hi6 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(
+                    _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[0], b[5]), a[1], b[4]),
+                    a[2],
+                    b[3],
+                ),
+                a[3],
+                b[2],
+            ),
+            a[4],
+            b[1],
+        ),
+        a[5],
+        b[0],
+    );
+    let mut f6 = _mm512_add_epi64(lo6, _mm512_slli_epi64::<8>(hi6));
+    let lo7 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(
+                    _mm512_madd52lo_epu64(
+                        _mm512_madd52lo_epu64(
+                            _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[0], b[7]), a[1], b[6]),
+                            a[2],
+                            b[5],
+                        ),
+                        a[3],
+                        b[4],
+                    ),
+                    a[4],
+                    b[3],
+                ),
+                a[5],
+                b[2],
+            ),
+            a[6],
+            b[1],
+        ),
+        a[7],
+        b[0],
+    );
+    let hi7 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(
+                    _mm512_madd52hi_epu64(
+                        _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[0], b[6]), a[1], b[5]),
+                        a[2],
+                        b[4],
+                    ),
+                    a[3],
+                    b[3],
+                ),
+                a[4],
+                b[2],
+            ),
+            a[5],
+            b[1],
+        ),
+        a[6],
+        b[0],
+    );
+    let mut f7 = _mm512_add_epi64(lo7, _mm512_slli_epi64::<8>(hi7));
+    let lo8 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(
+                    _mm512_madd52lo_epu64(
+                        _mm512_madd52lo_epu64(
+                            _mm512_madd52lo_epu64(
+                                _mm512_madd52lo_epu64(
+                                    _mm512_madd52lo_epu64(z, a[0], b[8]),
+                                    a[1],
+                                    b[7],
+                                ),
+                                a[2],
+                                b[6],
+                            ),
+                            a[3],
+                            b[5],
+                        ),
+                        a[4],
+                        b[4],
+                    ),
+                    a[5],
+                    b[3],
+                ),
+                a[6],
+                b[2],
+            ),
+            a[7],
+            b[1],
+        ),
+        a[8],
+        b[0],
+    );
+    let hi8 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(
+                    _mm512_madd52hi_epu64(
+                        _mm512_madd52hi_epu64(
+                            _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[0], b[7]), a[1], b[6]),
+                            a[2],
+                            b[5],
+                        ),
+                        a[3],
+                        b[4],
+                    ),
+                    a[4],
+                    b[3],
+                ),
+                a[5],
+                b[2],
+            ),
+            a[6],
+            b[1],
+        ),
+        a[7],
+        b[0],
+    );
+    let mut f8 = _mm512_add_epi64(lo8, _mm512_slli_epi64::<8>(hi8));
+    let lo9 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(
+                    _mm512_madd52lo_epu64(
+                        _mm512_madd52lo_epu64(
+                            _mm512_madd52lo_epu64(
+                                _mm512_madd52lo_epu64(
+                                    _mm512_madd52lo_epu64(
+                                        _mm512_madd52lo_epu64(z, a[0], b[9]),
+                                        a[1],
+                                        b[8],
+                                    ),
+                                    a[2],
+                                    b[7],
+                                ),
+                                a[3],
+                                b[6],
+                            ),
+                            a[4],
+                            b[5],
+                        ),
+                        a[5],
+                        b[4],
+                    ),
+                    a[6],
+                    b[3],
+                ),
+                a[7],
+                b[2],
+            ),
+            a[8],
+            b[1],
+        ),
+        a[9],
+        b[0],
+    );
+    let hi9 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(
+                    _mm512_madd52hi_epu64(
+                        _mm512_madd52hi_epu64(
+                            _mm512_madd52hi_epu64(
+                                _mm512_madd52hi_epu64(
+                                    _mm512_madd52hi_epu64(z, a[0], b[8]),
+                                    a[1],
+                                    b[7],
+                                ),
+                                a[2],
+                                b[6],
+                            ),
+                            a[3],
+                            b[5],
+                        ),
+                        a[4],
+                        b[4],
+                    ),
+                    a[5],
+                    b[3],
+                ),
+                a[6],
+                b[2],
+            ),
+            a[7],
+            b[1],
+        ),
+        a[8],
+        b[0],
+    );
+    let mut f9 = _mm512_add_epi64(lo9, _mm512_slli_epi64::<8>(hi9));
+    let lo10 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(
+                    _mm512_madd52lo_epu64(
+                        _mm512_madd52lo_epu64(
+                            _mm512_madd52lo_epu64(
+                                _mm512_madd52lo_epu64(
+                                    _mm512_madd52lo_epu64(
+                                        _mm512_madd52lo_epu64(
+                                            _mm512_madd52lo_epu64(z, a[0], b[10]),
+                                            a[1],
+                                            b[9],
+                                        ),
+                                        a[2],
+                                        b[8],
+                                    ),
+                                    a[3],
+                                    b[7],
+                                ),
+                                a[4],
+                                b[6],
+                            ),
+                            a[5],
+                            b[5],
+                        ),
+                        a[6],
+                        b[4],
+                    ),
+                    a[7],
+                    b[3],
+                ),
+                a[8],
+                b[2],
+            ),
+            a[9],
+            b[1],
+        ),
+        a[10],
+        b[0],
+    );
+    let hi10 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(
+                    _mm512_madd52hi_epu64(
+                        _mm512_madd52hi_epu64(
+                            _mm512_madd52hi_epu64(
+                                _mm512_madd52hi_epu64(
+                                    _mm512_madd52hi_epu64(
+                                        _mm512_madd52hi_epu64(z, a[0], b[9]),
+                                        a[1],
+                                        b[8],
+                                    ),
+                                    a[2],
+                                    b[7],
+                                ),
+                                a[3],
+                                b[6],
+                            ),
+                            a[4],
+                            b[5],
+                        ),
+                        a[5],
+                        b[4],
+                    ),
+                    a[6],
+                    b[3],
+                ),
+                a[7],
+                b[2],
+            ),
+            a[8],
+            b[1],
+        ),
+        a[9],
+        b[0],
+    );
+    let mut f10 = _mm512_add_epi64(lo10, _mm512_slli_epi64::<8>(hi10));
+    let lo11 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(
+                    _mm512_madd52lo_epu64(
+                        _mm512_madd52lo_epu64(
+                            _mm512_madd52lo_epu64(
+                                _mm512_madd52lo_epu64(
+                                    _mm512_madd52lo_epu64(
+                                        _mm512_madd52lo_epu64(
+                                            _mm512_madd52lo_epu64(
+                                                _mm512_madd52lo_epu64(z, a[0], b[11]),
+                                                a[1],
+                                                b[10],
+                                            ),
+                                            a[2],
+                                            b[9],
+                                        ),
+                                        a[3],
+                                        b[8],
+                                    ),
+                                    a[4],
+                                    b[7],
+                                ),
+                                a[5],
+                                b[6],
+                            ),
+                            a[6],
+                            b[5],
+                        ),
+                        a[7],
+                        b[4],
+                    ),
+                    a[8],
+                    b[3],
+                ),
+                a[9],
+                b[2],
+            ),
+            a[10],
+            b[1],
+        ),
+        a[11],
+        b[0],
+    );
+    let hi11 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(
+                    _mm512_madd52hi_epu64(
+                        _mm512_madd52hi_epu64(
+                            _mm512_madd52hi_epu64(
+                                _mm512_madd52hi_epu64(
+                                    _mm512_madd52hi_epu64(
+                                        _mm512_madd52hi_epu64(
+                                            _mm512_madd52hi_epu64(z, a[0], b[10]),
+                                            a[1],
+                                            b[9],
+                                        ),
+                                        a[2],
+                                        b[8],
+                                    ),
+                                    a[3],
+                                    b[7],
+                                ),
+                                a[4],
+                                b[6],
+                            ),
+                            a[5],
+                            b[5],
+                        ),
+                        a[6],
+                        b[4],
+                    ),
+                    a[7],
+                    b[3],
+                ),
+                a[8],
+                b[2],
+            ),
+            a[9],
+            b[1],
+        ),
+        a[10],
+        b[0],
+    );
+    let mut f11 = _mm512_add_epi64(lo11, _mm512_slli_epi64::<8>(hi11));
+    let lo12 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(
+                    _mm512_madd52lo_epu64(
+                        _mm512_madd52lo_epu64(
+                            _mm512_madd52lo_epu64(
+                                _mm512_madd52lo_epu64(
+                                    _mm512_madd52lo_epu64(
+                                        _mm512_madd52lo_epu64(
+                                            _mm512_madd52lo_epu64(z, a[1], b[11]),
+                                            a[2],
+                                            b[10],
+                                        ),
+                                        a[3],
+                                        b[9],
+                                    ),
+                                    a[4],
+                                    b[8],
+                                ),
+                                a[5],
+                                b[7],
+                            ),
+                            a[6],
+                            b[6],
+                        ),
+                        a[7],
+                        b[5],
+                    ),
+                    a[8],
+                    b[4],
+                ),
+                a[9],
+                b[3],
+            ),
+            a[10],
+            b[2],
+        ),
+        a[11],
+        b[1],
+    );
+    let hi12 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(
+                    _mm512_madd52hi_epu64(
+                        _mm512_madd52hi_epu64(
+                            _mm512_madd52hi_epu64(
+                                _mm512_madd52hi_epu64(
+                                    _mm512_madd52hi_epu64(
+                                        _mm512_madd52hi_epu64(
+                                            _mm512_madd52hi_epu64(
+                                                _mm512_madd52hi_epu64(z, a[0], b[11]),
+                                                a[1],
+                                                b[10],
+                                            ),
+                                            a[2],
+                                            b[9],
+                                        ),
+                                        a[3],
+                                        b[8],
+                                    ),
+                                    a[4],
+                                    b[7],
+                                ),
+                                a[5],
+                                b[6],
+                            ),
+                            a[6],
+                            b[5],
+                        ),
+                        a[7],
+                        b[4],
+                    ),
+                    a[8],
+                    b[3],
+                ),
+                a[9],
+                b[2],
+            ),
+            a[10],
+            b[1],
+        ),
+        a[11],
+        b[0],
+    );
+    let mut f12 = _mm512_add_epi64(lo12, _mm512_slli_epi64::<8>(hi12));
+    let lo13 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(
+                    _mm512_madd52lo_epu64(
+                        _mm512_madd52lo_epu64(
+                            _mm512_madd52lo_epu64(
+                                _mm512_madd52lo_epu64(
+                                    _mm512_madd52lo_epu64(
+                                        _mm512_madd52lo_epu64(z, a[2], b[11]),
+                                        a[3],
+                                        b[10],
+                                    ),
+                                    a[4],
+                                    b[9],
+                                ),
+                                a[5],
+                                b[8],
+                            ),
+                            a[6],
+                            b[7],
+                        ),
+                        a[7],
+                        b[6],
+                    ),
+                    a[8],
+                    b[5],
+                ),
+                a[9],
+                b[4],
+            ),
+            a[10],
+            b[3],
+        ),
+        a[11],
+        b[2],
+    );
+    let hi13 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(
+                    _mm512_madd52hi_epu64(
+                        _mm512_madd52hi_epu64(
+                            _mm512_madd52hi_epu64(
+                                _mm512_madd52hi_epu64(
+                                    _mm512_madd52hi_epu64(
+                                        _mm512_madd52hi_epu64(
+                                            _mm512_madd52hi_epu64(z, a[1], b[11]),
+                                            a[2],
+                                            b[10],
+                                        ),
+                                        a[3],
+                                        b[9],
+                                    ),
+                                    a[4],
+                                    b[8],
+                                ),
+                                a[5],
+                                b[7],
+                            ),
+                            a[6],
+                            b[6],
+                        ),
+                        a[7],
+                        b[5],
+                    ),
+                    a[8],
+                    b[4],
+                ),
+                a[9],
+                b[3],
+            ),
+            a[10],
+            b[2],
+        ),
+        a[11],
+        b[1],
+    );
+    let mut f13 = _mm512_add_epi64(lo13, _mm512_slli_epi64::<8>(hi13));
+    let lo14 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(
+                    _mm512_madd52lo_epu64(
+                        _mm512_madd52lo_epu64(
+                            _mm512_madd52lo_epu64(
+                                _mm512_madd52lo_epu64(
+                                    _mm512_madd52lo_epu64(z, a[3], b[11]),
+                                    a[4],
+                                    b[10],
+                                ),
+                                a[5],
+                                b[9],
+                            ),
+                            a[6],
+                            b[8],
+                        ),
+                        a[7],
+                        b[7],
+                    ),
+                    a[8],
+                    b[6],
+                ),
+                a[9],
+                b[5],
+            ),
+            a[10],
+            b[4],
+        ),
+        a[11],
+        b[3],
+    );
+    let hi14 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(
+                    _mm512_madd52hi_epu64(
+                        _mm512_madd52hi_epu64(
+                            _mm512_madd52hi_epu64(
+                                _mm512_madd52hi_epu64(
+                                    _mm512_madd52hi_epu64(
+                                        _mm512_madd52hi_epu64(z, a[2], b[11]),
+                                        a[3],
+                                        b[10],
+                                    ),
+                                    a[4],
+                                    b[9],
+                                ),
+                                a[5],
+                                b[8],
+                            ),
+                            a[6],
+                            b[7],
+                        ),
+                        a[7],
+                        b[6],
+                    ),
+                    a[8],
+                    b[5],
+                ),
+                a[9],
+                b[4],
+            ),
+            a[10],
+            b[3],
+        ),
+        a[11],
+        b[2],
+    );
+    let mut f14 = _mm512_add_epi64(lo14, _mm512_slli_epi64::<8>(hi14));
+    let lo15 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(
+                    _mm512_madd52lo_epu64(
+                        _mm512_madd52lo_epu64(
+                            _mm512_madd52lo_epu64(
+                                _mm512_madd52lo_epu64(z, a[4], b[11]),
+                                a[5],
+                                b[10],
+                            ),
+                            a[6],
+                            b[9],
+                        ),
+                        a[7],
+                        b[8],
+                    ),
+                    a[8],
+                    b[7],
+                ),
+                a[9],
+                b[6],
+            ),
+            a[10],
+            b[5],
+        ),
+        a[11],
+        b[4],
+    );
+    let hi15 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(
+                    _mm512_madd52hi_epu64(
+                        _mm512_madd52hi_epu64(
+                            _mm512_madd52hi_epu64(
+                                _mm512_madd52hi_epu64(
+                                    _mm512_madd52hi_epu64(z, a[3], b[11]),
+                                    a[4],
+                                    b[10],
+                                ),
+                                a[5],
+                                b[9],
+                            ),
+                            a[6],
+                            b[8],
+                        ),
+                        a[7],
+                        b[7],
+                    ),
+                    a[8],
+                    b[6],
+                ),
+                a[9],
+                b[5],
+            ),
+            a[10],
+            b[4],
+        ),
+        a[11],
+        b[3],
+    );
+    let mut f15 = _mm512_add_epi64(lo15, _mm512_slli_epi64::<8>(hi15));
+    let lo16 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(
+                    _mm512_madd52lo_epu64(
+                        _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[5], b[11]), a[6], b[10]),
+                        a[7],
+                        b[9],
+                    ),
+                    a[8],
+                    b[8],
+                ),
+                a[9],
+                b[7],
+            ),
+            a[10],
+            b[6],
+        ),
+        a[11],
+        b[5],
+    );
+    let hi16 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(
+                    _mm512_madd52hi_epu64(
+                        _mm512_madd52hi_epu64(
+                            _mm512_madd52hi_epu64(
+                                _mm512_madd52hi_epu64(z, a[4], b[11]),
+                                a[5],
+                                b[10],
+                            ),
+                            a[6],
+                            b[9],
+                        ),
+                        a[7],
+                        b[8],
+                    ),
+                    a[8],
+                    b[7],
+                ),
+                a[9],
+                b[6],
+            ),
+            a[10],
+            b[5],
+        ),
+        a[11],
+        b[4],
+    );
+    let mut f16 = _mm512_add_epi64(lo16, _mm512_slli_epi64::<8>(hi16));
+    let lo17 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(
+                    _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[6], b[11]), a[7], b[10]),
+                    a[8],
+                    b[9],
+                ),
+                a[9],
+                b[8],
+            ),
+            a[10],
+            b[7],
+        ),
+        a[11],
+        b[6],
+    );
+    let hi17 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(
+                    _mm512_madd52hi_epu64(
+                        _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[5], b[11]), a[6], b[10]),
+                        a[7],
+                        b[9],
+                    ),
+                    a[8],
+                    b[8],
+                ),
+                a[9],
+                b[7],
+            ),
+            a[10],
+            b[6],
+        ),
+        a[11],
+        b[5],
+    );
+    let mut f17 = _mm512_add_epi64(lo17, _mm512_slli_epi64::<8>(hi17));
+    let lo18 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(
+                _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[7], b[11]), a[8], b[10]),
+                a[9],
+                b[9],
+            ),
+            a[10],
+            b[8],
+        ),
+        a[11],
+        b[7],
+    );
+    let hi18 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(
+                    _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[6], b[11]), a[7], b[10]),
+                    a[8],
+                    b[9],
+                ),
+                a[9],
+                b[8],
+            ),
+            a[10],
+            b[7],
+        ),
+        a[11],
+        b[6],
+    );
+    let mut f18 = _mm512_add_epi64(lo18, _mm512_slli_epi64::<8>(hi18));
+    let lo19 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(
+            _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[8], b[11]), a[9], b[10]),
+            a[10],
+            b[9],
+        ),
+        a[11],
+        b[8],
+    );
+    let hi19 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(
+                _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[7], b[11]), a[8], b[10]),
+                a[9],
+                b[9],
+            ),
+            a[10],
+            b[8],
+        ),
+        a[11],
+        b[7],
+    );
+    let mut f19 = _mm512_add_epi64(lo19, _mm512_slli_epi64::<8>(hi19));
+    let lo20 = _mm512_madd52lo_epu64(
+        _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[9], b[11]), a[10], b[10]),
+        a[11],
+        b[9],
+    );
+    let hi20 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(
+            _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[8], b[11]), a[9], b[10]),
+            a[10],
+            b[9],
+        ),
+        a[11],
+        b[8],
+    );
+    let mut f20 = _mm512_add_epi64(lo20, _mm512_slli_epi64::<8>(hi20));
+    let lo21 = _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(z, a[10], b[11]), a[11], b[10]);
+    let hi21 = _mm512_madd52hi_epu64(
+        _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[9], b[11]), a[10], b[10]),
+        a[11],
+        b[9],
+    );
+    let mut f21 = _mm512_add_epi64(lo21, _mm512_slli_epi64::<8>(hi21));
+    let lo22 = _mm512_madd52lo_epu64(z, a[11], b[11]);
+    let hi22 = _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(z, a[10], b[11]), a[11], b[10]);
+    let mut f22 = _mm512_add_epi64(lo22, _mm512_slli_epi64::<8>(hi22));
+    let hi23 = _mm512_madd52hi_epu64(z, a[11], b[11]);
+    let f23 = _mm512_slli_epi64::<8>(hi23);
+    let mut g1 = z;
+    let mut g2 = z;
+    let mut g3 = z;
+    let mut g4 = z;
+    let mut g5 = z;
+    let mut g6 = z;
+    let mut g7 = z;
+    let mut g8 = z;
+    let mut g9 = z;
+    let mut g10 = z;
+    let mut g11 = z;
+    let mut g12 = z;
+    let mut g13 = z;
+    let mut g14 = z;
+    let mut g15 = z;
+    let mut g16 = z;
+    let mut g17 = z;
+    let mut g18 = z;
+    let mut g19 = z;
+    let mut g20 = z;
+    let mut g21 = z;
+    let mut g22 = z;
+    let mut g23 = z;
+    let mut carry = z;
+    let t = _mm512_add_epi64(f0, carry);
+    let m = _mm512_and_si512(
+        _mm512_madd52lo_epu64(z, _mm512_and_si512(t, mask), p_inv),
+        mask,
+    );
+    carry = _mm512_srli_epi64::<44>(_mm512_madd52lo_epu64(t, m, p[0]));
+    f1 = _mm512_madd52lo_epu64(f1, m, p[1]);
+    f2 = _mm512_madd52lo_epu64(f2, m, p[2]);
+    f3 = _mm512_madd52lo_epu64(f3, m, p[3]);
+    f4 = _mm512_madd52lo_epu64(f4, m, p[4]);
+    f5 = _mm512_madd52lo_epu64(f5, m, p[5]);
+    f6 = _mm512_madd52lo_epu64(f6, m, p[6]);
+    f7 = _mm512_madd52lo_epu64(f7, m, p[7]);
+    f8 = _mm512_madd52lo_epu64(f8, m, p[8]);
+    f9 = _mm512_madd52lo_epu64(f9, m, p[9]);
+    f10 = _mm512_madd52lo_epu64(f10, m, p[10]);
+    f11 = _mm512_madd52lo_epu64(f11, m, p[11]);
+    g1 = _mm512_madd52hi_epu64(g1, m, p[0]);
+    g2 = _mm512_madd52hi_epu64(g2, m, p[1]);
+    g3 = _mm512_madd52hi_epu64(g3, m, p[2]);
+    g4 = _mm512_madd52hi_epu64(g4, m, p[3]);
+    g5 = _mm512_madd52hi_epu64(g5, m, p[4]);
+    g6 = _mm512_madd52hi_epu64(g6, m, p[5]);
+    g7 = _mm512_madd52hi_epu64(g7, m, p[6]);
+    g8 = _mm512_madd52hi_epu64(g8, m, p[7]);
+    g9 = _mm512_madd52hi_epu64(g9, m, p[8]);
+    g10 = _mm512_madd52hi_epu64(g10, m, p[9]);
+    g11 = _mm512_madd52hi_epu64(g11, m, p[10]);
+    g12 = _mm512_madd52hi_epu64(g12, m, p[11]);
+    let t = _mm512_add_epi64(_mm512_add_epi64(f1, carry), _mm512_slli_epi64::<8>(g1));
+    let m = _mm512_and_si512(
+        _mm512_madd52lo_epu64(z, _mm512_and_si512(t, mask), p_inv),
+        mask,
+    );
+    carry = _mm512_srli_epi64::<44>(_mm512_madd52lo_epu64(t, m, p[0]));
+    f2 = _mm512_madd52lo_epu64(f2, m, p[1]);
+    f3 = _mm512_madd52lo_epu64(f3, m, p[2]);
+    f4 = _mm512_madd52lo_epu64(f4, m, p[3]);
+    f5 = _mm512_madd52lo_epu64(f5, m, p[4]);
+    f6 = _mm512_madd52lo_epu64(f6, m, p[5]);
+    f7 = _mm512_madd52lo_epu64(f7, m, p[6]);
+    f8 = _mm512_madd52lo_epu64(f8, m, p[7]);
+    f9 = _mm512_madd52lo_epu64(f9, m, p[8]);
+    f10 = _mm512_madd52lo_epu64(f10, m, p[9]);
+    f11 = _mm512_madd52lo_epu64(f11, m, p[10]);
+    f12 = _mm512_madd52lo_epu64(f12, m, p[11]);
+    g2 = _mm512_madd52hi_epu64(g2, m, p[0]);
+    g3 = _mm512_madd52hi_epu64(g3, m, p[1]);
+    g4 = _mm512_madd52hi_epu64(g4, m, p[2]);
+    g5 = _mm512_madd52hi_epu64(g5, m, p[3]);
+    g6 = _mm512_madd52hi_epu64(g6, m, p[4]);
+    g7 = _mm512_madd52hi_epu64(g7, m, p[5]);
+    g8 = _mm512_madd52hi_epu64(g8, m, p[6]);
+    g9 = _mm512_madd52hi_epu64(g9, m, p[7]);
+    g10 = _mm512_madd52hi_epu64(g10, m, p[8]);
+    g11 = _mm512_madd52hi_epu64(g11, m, p[9]);
+    g12 = _mm512_madd52hi_epu64(g12, m, p[10]);
+    g13 = _mm512_madd52hi_epu64(g13, m, p[11]);
+    let t = _mm512_add_epi64(_mm512_add_epi64(f2, carry), _mm512_slli_epi64::<8>(g2));
+    let m = _mm512_and_si512(
+        _mm512_madd52lo_epu64(z, _mm512_and_si512(t, mask), p_inv),
+        mask,
+    );
+    carry = _mm512_srli_epi64::<44>(_mm512_madd52lo_epu64(t, m, p[0]));
+    f3 = _mm512_madd52lo_epu64(f3, m, p[1]);
+    f4 = _mm512_madd52lo_epu64(f4, m, p[2]);
+    f5 = _mm512_madd52lo_epu64(f5, m, p[3]);
+    f6 = _mm512_madd52lo_epu64(f6, m, p[4]);
+    f7 = _mm512_madd52lo_epu64(f7, m, p[5]);
+    f8 = _mm512_madd52lo_epu64(f8, m, p[6]);
+    f9 = _mm512_madd52lo_epu64(f9, m, p[7]);
+    f10 = _mm512_madd52lo_epu64(f10, m, p[8]);
+    f11 = _mm512_madd52lo_epu64(f11, m, p[9]);
+    f12 = _mm512_madd52lo_epu64(f12, m, p[10]);
+    f13 = _mm512_madd52lo_epu64(f13, m, p[11]);
+    g3 = _mm512_madd52hi_epu64(g3, m, p[0]);
+    g4 = _mm512_madd52hi_epu64(g4, m, p[1]);
+    g5 = _mm512_madd52hi_epu64(g5, m, p[2]);
+    g6 = _mm512_madd52hi_epu64(g6, m, p[3]);
+    g7 = _mm512_madd52hi_epu64(g7, m, p[4]);
+    g8 = _mm512_madd52hi_epu64(g8, m, p[5]);
+    g9 = _mm512_madd52hi_epu64(g9, m, p[6]);
+    g10 = _mm512_madd52hi_epu64(g10, m, p[7]);
+    g11 = _mm512_madd52hi_epu64(g11, m, p[8]);
+    g12 = _mm512_madd52hi_epu64(g12, m, p[9]);
+    g13 = _mm512_madd52hi_epu64(g13, m, p[10]);
+    g14 = _mm512_madd52hi_epu64(g14, m, p[11]);
+    let t = _mm512_add_epi64(_mm512_add_epi64(f3, carry), _mm512_slli_epi64::<8>(g3));
+    let m = _mm512_and_si512(
+        _mm512_madd52lo_epu64(z, _mm512_and_si512(t, mask), p_inv),
+        mask,
+    );
+    carry = _mm512_srli_epi64::<44>(_mm512_madd52lo_epu64(t, m, p[0]));
+    f4 = _mm512_madd52lo_epu64(f4, m, p[1]);
+    f5 = _mm512_madd52lo_epu64(f5, m, p[2]);
+    f6 = _mm512_madd52lo_epu64(f6, m, p[3]);
+    f7 = _mm512_madd52lo_epu64(f7, m, p[4]);
+    f8 = _mm512_madd52lo_epu64(f8, m, p[5]);
+    f9 = _mm512_madd52lo_epu64(f9, m, p[6]);
+    f10 = _mm512_madd52lo_epu64(f10, m, p[7]);
+    f11 = _mm512_madd52lo_epu64(f11, m, p[8]);
+    f12 = _mm512_madd52lo_epu64(f12, m, p[9]);
+    f13 = _mm512_madd52lo_epu64(f13, m, p[10]);
+    f14 = _mm512_madd52lo_epu64(f14, m, p[11]);
+    g4 = _mm512_madd52hi_epu64(g4, m, p[0]);
+    g5 = _mm512_madd52hi_epu64(g5, m, p[1]);
+    g6 = _mm512_madd52hi_epu64(g6, m, p[2]);
+    g7 = _mm512_madd52hi_epu64(g7, m, p[3]);
+    g8 = _mm512_madd52hi_epu64(g8, m, p[4]);
+    g9 = _mm512_madd52hi_epu64(g9, m, p[5]);
+    g10 = _mm512_madd52hi_epu64(g10, m, p[6]);
+    g11 = _mm512_madd52hi_epu64(g11, m, p[7]);
+    g12 = _mm512_madd52hi_epu64(g12, m, p[8]);
+    g13 = _mm512_madd52hi_epu64(g13, m, p[9]);
+    g14 = _mm512_madd52hi_epu64(g14, m, p[10]);
+    g15 = _mm512_madd52hi_epu64(g15, m, p[11]);
+    let t = _mm512_add_epi64(_mm512_add_epi64(f4, carry), _mm512_slli_epi64::<8>(g4));
+    let m = _mm512_and_si512(
+        _mm512_madd52lo_epu64(z, _mm512_and_si512(t, mask), p_inv),
+        mask,
+    );
+    carry = _mm512_srli_epi64::<44>(_mm512_madd52lo_epu64(t, m, p[0]));
+    f5 = _mm512_madd52lo_epu64(f5, m, p[1]);
+    f6 = _mm512_madd52lo_epu64(f6, m, p[2]);
+    f7 = _mm512_madd52lo_epu64(f7, m, p[3]);
+    f8 = _mm512_madd52lo_epu64(f8, m, p[4]);
+    f9 = _mm512_madd52lo_epu64(f9, m, p[5]);
+    f10 = _mm512_madd52lo_epu64(f10, m, p[6]);
+    f11 = _mm512_madd52lo_epu64(f11, m, p[7]);
+    f12 = _mm512_madd52lo_epu64(f12, m, p[8]);
+    f13 = _mm512_madd52lo_epu64(f13, m, p[9]);
+    f14 = _mm512_madd52lo_epu64(f14, m, p[10]);
+    f15 = _mm512_madd52lo_epu64(f15, m, p[11]);
+    g5 = _mm512_madd52hi_epu64(g5, m, p[0]);
+    g6 = _mm512_madd52hi_epu64(g6, m, p[1]);
+    g7 = _mm512_madd52hi_epu64(g7, m, p[2]);
+    g8 = _mm512_madd52hi_epu64(g8, m, p[3]);
+    g9 = _mm512_madd52hi_epu64(g9, m, p[4]);
+    g10 = _mm512_madd52hi_epu64(g10, m, p[5]);
+    g11 = _mm512_madd52hi_epu64(g11, m, p[6]);
+    g12 = _mm512_madd52hi_epu64(g12, m, p[7]);
+    g13 = _mm512_madd52hi_epu64(g13, m, p[8]);
+    g14 = _mm512_madd52hi_epu64(g14, m, p[9]);
+    g15 = _mm512_madd52hi_epu64(g15, m, p[10]);
+    g16 = _mm512_madd52hi_epu64(g16, m, p[11]);
+    let t = _mm512_add_epi64(_mm512_add_epi64(f5, carry), _mm512_slli_epi64::<8>(g5));
+    let m = _mm512_and_si512(
+        _mm512_madd52lo_epu64(z, _mm512_and_si512(t, mask), p_inv),
+        mask,
+    );
+    carry = _mm512_srli_epi64::<44>(_mm512_madd52lo_epu64(t, m, p[0]));
+    f6 = _mm512_madd52lo_epu64(f6, m, p[1]);
+    f7 = _mm512_madd52lo_epu64(f7, m, p[2]);
+    f8 = _mm512_madd52lo_epu64(f8, m, p[3]);
+    f9 = _mm512_madd52lo_epu64(f9, m, p[4]);
+    f10 = _mm512_madd52lo_epu64(f10, m, p[5]);
+    f11 = _mm512_madd52lo_epu64(f11, m, p[6]);
+    f12 = _mm512_madd52lo_epu64(f12, m, p[7]);
+    f13 = _mm512_madd52lo_epu64(f13, m, p[8]);
+    f14 = _mm512_madd52lo_epu64(f14, m, p[9]);
+    f15 = _mm512_madd52lo_epu64(f15, m, p[10]);
+    f16 = _mm512_madd52lo_epu64(f16, m, p[11]);
+    g6 = _mm512_madd52hi_epu64(g6, m, p[0]);
+    g7 = _mm512_madd52hi_epu64(g7, m, p[1]);
+    g8 = _mm512_madd52hi_epu64(g8, m, p[2]);
+    g9 = _mm512_madd52hi_epu64(g9, m, p[3]);
+    g10 = _mm512_madd52hi_epu64(g10, m, p[4]);
+    g11 = _mm512_madd52hi_epu64(g11, m, p[5]);
+    g12 = _mm512_madd52hi_epu64(g12, m, p[6]);
+    g13 = _mm512_madd52hi_epu64(g13, m, p[7]);
+    g14 = _mm512_madd52hi_epu64(g14, m, p[8]);
+    g15 = _mm512_madd52hi_epu64(g15, m, p[9]);
+    g16 = _mm512_madd52hi_epu64(g16, m, p[10]);
+    g17 = _mm512_madd52hi_epu64(g17, m, p[11]);
+    let t = _mm512_add_epi64(_mm512_add_epi64(f6, carry), _mm512_slli_epi64::<8>(g6));
+    let m = _mm512_and_si512(
+        _mm512_madd52lo_epu64(z, _mm512_and_si512(t, mask), p_inv),
+        mask,
+    );
+    carry = _mm512_srli_epi64::<44>(_mm512_madd52lo_epu64(t, m, p[0]));
+    f7 = _mm512_madd52lo_epu64(f7, m, p[1]);
+    f8 = _mm512_madd52lo_epu64(f8, m, p[2]);
+    f9 = _mm512_madd52lo_epu64(f9, m, p[3]);
+    f10 = _mm512_madd52lo_epu64(f10, m, p[4]);
+    f11 = _mm512_madd52lo_epu64(f11, m, p[5]);
+    f12 = _mm512_madd52lo_epu64(f12, m, p[6]);
+    f13 = _mm512_madd52lo_epu64(f13, m, p[7]);
+    f14 = _mm512_madd52lo_epu64(f14, m, p[8]);
+    f15 = _mm512_madd52lo_epu64(f15, m, p[9]);
+    f16 = _mm512_madd52lo_epu64(f16, m, p[10]);
+    f17 = _mm512_madd52lo_epu64(f17, m, p[11]);
+    g7 = _mm512_madd52hi_epu64(g7, m, p[0]);
+    g8 = _mm512_madd52hi_epu64(g8, m, p[1]);
+    g9 = _mm512_madd52hi_epu64(g9, m, p[2]);
+    g10 = _mm512_madd52hi_epu64(g10, m, p[3]);
+    g11 = _mm512_madd52hi_epu64(g11, m, p[4]);
+    g12 = _mm512_madd52hi_epu64(g12, m, p[5]);
+    g13 = _mm512_madd52hi_epu64(g13, m, p[6]);
+    g14 = _mm512_madd52hi_epu64(g14, m, p[7]);
+    g15 = _mm512_madd52hi_epu64(g15, m, p[8]);
+    g16 = _mm512_madd52hi_epu64(g16, m, p[9]);
+    g17 = _mm512_madd52hi_epu64(g17, m, p[10]);
+    g18 = _mm512_madd52hi_epu64(g18, m, p[11]);
+    let t = _mm512_add_epi64(_mm512_add_epi64(f7, carry), _mm512_slli_epi64::<8>(g7));
+    let m = _mm512_and_si512(
+        _mm512_madd52lo_epu64(z, _mm512_and_si512(t, mask), p_inv),
+        mask,
+    );
+    carry = _mm512_srli_epi64::<44>(_mm512_madd52lo_epu64(t, m, p[0]));
+    f8 = _mm512_madd52lo_epu64(f8, m, p[1]);
+    f9 = _mm512_madd52lo_epu64(f9, m, p[2]);
+    f10 = _mm512_madd52lo_epu64(f10, m, p[3]);
+    f11 = _mm512_madd52lo_epu64(f11, m, p[4]);
+    f12 = _mm512_madd52lo_epu64(f12, m, p[5]);
+    f13 = _mm512_madd52lo_epu64(f13, m, p[6]);
+    f14 = _mm512_madd52lo_epu64(f14, m, p[7]);
+    f15 = _mm512_madd52lo_epu64(f15, m, p[8]);
+    f16 = _mm512_madd52lo_epu64(f16, m, p[9]);
+    f17 = _mm512_madd52lo_epu64(f17, m, p[10]);
+    f18 = _mm512_madd52lo_epu64(f18, m, p[11]);
+    g8 = _mm512_madd52hi_epu64(g8, m, p[0]);
+    g9 = _mm512_madd52hi_epu64(g9, m, p[1]);
+    g10 = _mm512_madd52hi_epu64(g10, m, p[2]);
+    g11 = _mm512_madd52hi_epu64(g11, m, p[3]);
+    g12 = _mm512_madd52hi_epu64(g12, m, p[4]);
+    g13 = _mm512_madd52hi_epu64(g13, m, p[5]);
+    g14 = _mm512_madd52hi_epu64(g14, m, p[6]);
+    g15 = _mm512_madd52hi_epu64(g15, m, p[7]);
+    g16 = _mm512_madd52hi_epu64(g16, m, p[8]);
+    g17 = _mm512_madd52hi_epu64(g17, m, p[9]);
+    g18 = _mm512_madd52hi_epu64(g18, m, p[10]);
+    g19 = _mm512_madd52hi_epu64(g19, m, p[11]);
+    let t = _mm512_add_epi64(_mm512_add_epi64(f8, carry), _mm512_slli_epi64::<8>(g8));
+    let m = _mm512_and_si512(
+        _mm512_madd52lo_epu64(z, _mm512_and_si512(t, mask), p_inv),
+        mask,
+    );
+    carry = _mm512_srli_epi64::<44>(_mm512_madd52lo_epu64(t, m, p[0]));
+    f9 = _mm512_madd52lo_epu64(f9, m, p[1]);
+    f10 = _mm512_madd52lo_epu64(f10, m, p[2]);
+    f11 = _mm512_madd52lo_epu64(f11, m, p[3]);
+    f12 = _mm512_madd52lo_epu64(f12, m, p[4]);
+    f13 = _mm512_madd52lo_epu64(f13, m, p[5]);
+    f14 = _mm512_madd52lo_epu64(f14, m, p[6]);
+    f15 = _mm512_madd52lo_epu64(f15, m, p[7]);
+    f16 = _mm512_madd52lo_epu64(f16, m, p[8]);
+    f17 = _mm512_madd52lo_epu64(f17, m, p[9]);
+    f18 = _mm512_madd52lo_epu64(f18, m, p[10]);
+    f19 = _mm512_madd52lo_epu64(f19, m, p[11]);
+    g9 = _mm512_madd52hi_epu64(g9, m, p[0]);
+    g10 = _mm512_madd52hi_epu64(g10, m, p[1]);
+    g11 = _mm512_madd52hi_epu64(g11, m, p[2]);
+    g12 = _mm512_madd52hi_epu64(g12, m, p[3]);
+    g13 = _mm512_madd52hi_epu64(g13, m, p[4]);
+    g14 = _mm512_madd52hi_epu64(g14, m, p[5]);
+    g15 = _mm512_madd52hi_epu64(g15, m, p[6]);
+    g16 = _mm512_madd52hi_epu64(g16, m, p[7]);
+    g17 = _mm512_madd52hi_epu64(g17, m, p[8]);
+    g18 = _mm512_madd52hi_epu64(g18, m, p[9]);
+    g19 = _mm512_madd52hi_epu64(g19, m, p[10]);
+    g20 = _mm512_madd52hi_epu64(g20, m, p[11]);
+    let t = _mm512_add_epi64(_mm512_add_epi64(f9, carry), _mm512_slli_epi64::<8>(g9));
+    let m = _mm512_and_si512(
+        _mm512_madd52lo_epu64(z, _mm512_and_si512(t, mask), p_inv),
+        mask,
+    );
+    carry = _mm512_srli_epi64::<44>(_mm512_madd52lo_epu64(t, m, p[0]));
+    f10 = _mm512_madd52lo_epu64(f10, m, p[1]);
+    f11 = _mm512_madd52lo_epu64(f11, m, p[2]);
+    f12 = _mm512_madd52lo_epu64(f12, m, p[3]);
+    f13 = _mm512_madd52lo_epu64(f13, m, p[4]);
+    f14 = _mm512_madd52lo_epu64(f14, m, p[5]);
+    f15 = _mm512_madd52lo_epu64(f15, m, p[6]);
+    f16 = _mm512_madd52lo_epu64(f16, m, p[7]);
+    f17 = _mm512_madd52lo_epu64(f17, m, p[8]);
+    f18 = _mm512_madd52lo_epu64(f18, m, p[9]);
+    f19 = _mm512_madd52lo_epu64(f19, m, p[10]);
+    f20 = _mm512_madd52lo_epu64(f20, m, p[11]);
+    g10 = _mm512_madd52hi_epu64(g10, m, p[0]);
+    g11 = _mm512_madd52hi_epu64(g11, m, p[1]);
+    g12 = _mm512_madd52hi_epu64(g12, m, p[2]);
+    g13 = _mm512_madd52hi_epu64(g13, m, p[3]);
+    g14 = _mm512_madd52hi_epu64(g14, m, p[4]);
+    g15 = _mm512_madd52hi_epu64(g15, m, p[5]);
+    g16 = _mm512_madd52hi_epu64(g16, m, p[6]);
+    g17 = _mm512_madd52hi_epu64(g17, m, p[7]);
+    g18 = _mm512_madd52hi_epu64(g18, m, p[8]);
+    g19 = _mm512_madd52hi_epu64(g19, m, p[9]);
+    g20 = _mm512_madd52hi_epu64(g20, m, p[10]);
+    g21 = _mm512_madd52hi_epu64(g21, m, p[11]);
+    let t = _mm512_add_epi64(_mm512_add_epi64(f10, carry), _mm512_slli_epi64::<8>(g10));
+    let m = _mm512_and_si512(
+        _mm512_madd52lo_epu64(z, _mm512_and_si512(t, mask), p_inv),
+        mask,
+    );
+    carry = _mm512_srli_epi64::<44>(_mm512_madd52lo_epu64(t, m, p[0]));
+    f11 = _mm512_madd52lo_epu64(f11, m, p[1]);
+    f12 = _mm512_madd52lo_epu64(f12, m, p[2]);
+    f13 = _mm512_madd52lo_epu64(f13, m, p[3]);
+    f14 = _mm512_madd52lo_epu64(f14, m, p[4]);
+    f15 = _mm512_madd52lo_epu64(f15, m, p[5]);
+    f16 = _mm512_madd52lo_epu64(f16, m, p[6]);
+    f17 = _mm512_madd52lo_epu64(f17, m, p[7]);
+    f18 = _mm512_madd52lo_epu64(f18, m, p[8]);
+    f19 = _mm512_madd52lo_epu64(f19, m, p[9]);
+    f20 = _mm512_madd52lo_epu64(f20, m, p[10]);
+    f21 = _mm512_madd52lo_epu64(f21, m, p[11]);
+    g11 = _mm512_madd52hi_epu64(g11, m, p[0]);
+    g12 = _mm512_madd52hi_epu64(g12, m, p[1]);
+    g13 = _mm512_madd52hi_epu64(g13, m, p[2]);
+    g14 = _mm512_madd52hi_epu64(g14, m, p[3]);
+    g15 = _mm512_madd52hi_epu64(g15, m, p[4]);
+    g16 = _mm512_madd52hi_epu64(g16, m, p[5]);
+    g17 = _mm512_madd52hi_epu64(g17, m, p[6]);
+    g18 = _mm512_madd52hi_epu64(g18, m, p[7]);
+    g19 = _mm512_madd52hi_epu64(g19, m, p[8]);
+    g20 = _mm512_madd52hi_epu64(g20, m, p[9]);
+    g21 = _mm512_madd52hi_epu64(g21, m, p[10]);
+    g22 = _mm512_madd52hi_epu64(g22, m, p[11]);
+    let t = _mm512_add_epi64(_mm512_add_epi64(f11, carry), _mm512_slli_epi64::<8>(g11));
+    let m = _mm512_and_si512(
+        _mm512_madd52lo_epu64(z, _mm512_and_si512(t, mask), p_inv),
+        mask,
+    );
+    carry = _mm512_srli_epi64::<44>(_mm512_madd52lo_epu64(t, m, p[0]));
+    f12 = _mm512_madd52lo_epu64(f12, m, p[1]);
+    f13 = _mm512_madd52lo_epu64(f13, m, p[2]);
+    f14 = _mm512_madd52lo_epu64(f14, m, p[3]);
+    f15 = _mm512_madd52lo_epu64(f15, m, p[4]);
+    f16 = _mm512_madd52lo_epu64(f16, m, p[5]);
+    f17 = _mm512_madd52lo_epu64(f17, m, p[6]);
+    f18 = _mm512_madd52lo_epu64(f18, m, p[7]);
+    f19 = _mm512_madd52lo_epu64(f19, m, p[8]);
+    f20 = _mm512_madd52lo_epu64(f20, m, p[9]);
+    f21 = _mm512_madd52lo_epu64(f21, m, p[10]);
+    f22 = _mm512_madd52lo_epu64(f22, m, p[11]);
+    g12 = _mm512_madd52hi_epu64(g12, m, p[0]);
+    g13 = _mm512_madd52hi_epu64(g13, m, p[1]);
+    g14 = _mm512_madd52hi_epu64(g14, m, p[2]);
+    g15 = _mm512_madd52hi_epu64(g15, m, p[3]);
+    g16 = _mm512_madd52hi_epu64(g16, m, p[4]);
+    g17 = _mm512_madd52hi_epu64(g17, m, p[5]);
+    g18 = _mm512_madd52hi_epu64(g18, m, p[6]);
+    g19 = _mm512_madd52hi_epu64(g19, m, p[7]);
+    g20 = _mm512_madd52hi_epu64(g20, m, p[8]);
+    g21 = _mm512_madd52hi_epu64(g21, m, p[9]);
+    g22 = _mm512_madd52hi_epu64(g22, m, p[10]);
+    g23 = _mm512_madd52hi_epu64(g23, m, p[11]);
+    let r0 = _mm512_add_epi64(_mm512_add_epi64(f12, _mm512_slli_epi64::<8>(g12)), carry);
+    let r1 = _mm512_add_epi64(f13, _mm512_slli_epi64::<8>(g13));
+    let r2 = _mm512_add_epi64(f14, _mm512_slli_epi64::<8>(g14));
+    let r3 = _mm512_add_epi64(f15, _mm512_slli_epi64::<8>(g15));
+    let r4 = _mm512_add_epi64(f16, _mm512_slli_epi64::<8>(g16));
+    let r5 = _mm512_add_epi64(f17, _mm512_slli_epi64::<8>(g17));
+    let r6 = _mm512_add_epi64(f18, _mm512_slli_epi64::<8>(g18));
+    let r7 = _mm512_add_epi64(f19, _mm512_slli_epi64::<8>(g19));
+    let r8 = _mm512_add_epi64(f20, _mm512_slli_epi64::<8>(g20));
+    let r9 = _mm512_add_epi64(f21, _mm512_slli_epi64::<8>(g21));
+    let r10 = _mm512_add_epi64(f22, _mm512_slli_epi64::<8>(g22));
+    let r11 = _mm512_add_epi64(f23, _mm512_slli_epi64::<8>(g23));
+    let c0 = _mm512_srli_epi64::<44>(r0);
+    let c1 = _mm512_srli_epi64::<44>(r1);
+    let c2 = _mm512_srli_epi64::<44>(r2);
+    let c3 = _mm512_srli_epi64::<44>(r3);
+    let c4 = _mm512_srli_epi64::<44>(r4);
+    let c5 = _mm512_srli_epi64::<44>(r5);
+    let c6 = _mm512_srli_epi64::<44>(r6);
+    let c7 = _mm512_srli_epi64::<44>(r7);
+    let c8 = _mm512_srli_epi64::<44>(r8);
+    let c9 = _mm512_srli_epi64::<44>(r9);
+    let c10 = _mm512_srli_epi64::<44>(r10);
+    let r0 = _mm512_and_si512(r0, mask);
+    let r1 = _mm512_add_epi64(_mm512_and_si512(r1, mask), c0);
+    let r2 = _mm512_add_epi64(_mm512_and_si512(r2, mask), c1);
+    let r3 = _mm512_add_epi64(_mm512_and_si512(r3, mask), c2);
+    let r4 = _mm512_add_epi64(_mm512_and_si512(r4, mask), c3);
+    let r5 = _mm512_add_epi64(_mm512_and_si512(r5, mask), c4);
+    let r6 = _mm512_add_epi64(_mm512_and_si512(r6, mask), c5);
+    let r7 = _mm512_add_epi64(_mm512_and_si512(r7, mask), c6);
+    let r8 = _mm512_add_epi64(_mm512_and_si512(r8, mask), c7);
+    let r9 = _mm512_add_epi64(_mm512_and_si512(r9, mask), c8);
+    let r10 = _mm512_add_epi64(_mm512_and_si512(r10, mask), c9);
+    let r11 = _mm512_add_epi64(r11, c10);
+    [r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11]
+}
