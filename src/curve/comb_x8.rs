@@ -404,6 +404,41 @@ mod tests {
         }
     }
 
+    /// Every precomputed table of a curve, built (the eight-lane comb's
+    /// converted copy and the vector verification table included), holds
+    /// at most 1 MiB: the bound.
+    fn table_bytes<const N: usize>(c: &Curve<N>) -> usize {
+        fn g_bytes<E>(t: &crate::curve::vartime::GTables<E>) -> usize {
+            let entries = t.wnaf.len() + t.comb.iter().map(Vec::len).sum::<usize>();
+            entries * core::mem::size_of::<E>()
+        }
+        let mut bytes = if c.edwards.is_some() {
+            c.ed_base_table().bytes() + g_bytes(c.g_tables_ed())
+        } else {
+            c.base_table().bytes() + g_bytes(c.g_tables_jac())
+        };
+        if c.comb_x8.is_some() && c.edwards.is_none() && c.fp.special_c() == 0 {
+            bytes += c.mont_base_table().bytes();
+        }
+        if c.ifma.is_some() {
+            // G's vector verification table: 256 entries (see curve::ifma).
+            bytes += 256 * core::mem::size_of::<crate::curve::ifma::EntryX4>();
+        }
+        bytes
+    }
+
+    #[test]
+    fn tables_stay_within_a_mebibyte_per_curve() {
+        for id in CurveId::ALL {
+            let bytes = match id.curve() {
+                AnyCurve::W4(c) => table_bytes(c),
+                AnyCurve::W8(c) => table_bytes(c),
+            };
+            assert!(bytes <= 1 << 20, "{id}: {bytes} bytes of tables");
+            eprintln!("{id}: {} KiB of tables", bytes / 1024);
+        }
+    }
+
     #[test]
     fn eight_lanes_agree_with_the_scalar_comb() {
         let mut ran = 0;

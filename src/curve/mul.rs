@@ -159,6 +159,12 @@ impl<const N: usize, const K: usize> BaseTable<N, K> {
         &self.windows[i]
     }
 
+    /// Bytes held by the table.
+    #[cfg(test)]
+    pub(crate) fn bytes(&self) -> usize {
+        self.windows.len() * core::mem::size_of::<[Packed<N, K>; BASE_ENTRIES]>()
+    }
+
     /// The same table with every coordinate mapped by `f`.
     #[cfg(target_arch = "x86_64")]
     pub(crate) fn map_coordinates(&self, f: impl Fn(&[u64; N]) -> [u64; N]) -> Self {
