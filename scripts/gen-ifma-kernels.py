@@ -18,6 +18,31 @@ VERTICAL = [(6, 43), (11, 47)]
 MONTGOMERY = [(6, 45), (12, 44)]
 
 
+def fold_reduction(L, R, w):
+    """From whole columns f0..f(2L-1) to limbs r0..r(L-1) modulo 2^(64N) - c:
+    the high columns carried once (the top carry folds into column L), the
+    fold by c' = 2^(RL) mod p, then one parallel carry pass whose top carry
+    times c' goes into limb 0."""
+    for k in range(L):
+        e = f"_mm512_and_si512(f{L + k}, mask)"
+        if k > 0:
+            e = f"_mm512_add_epi64({e}, _mm512_srli_epi64::<{R}>(f{L + k - 1}))"
+        w(f"    let h{k} = {e};")
+    w(f"    let top = _mm512_srli_epi64::<{R}>(f{2 * L - 1});")
+    w("    let h0 = _mm512_add_epi64(h0, _mm512_mul_epu32(top, fold));")
+    for k in range(L):
+        w(f"    let r{k} = _mm512_add_epi64(f{k}, _mm512_mullo_epi64(h{k}, fold));")
+    for k in range(L):
+        w(f"    let c{k} = _mm512_srli_epi64::<{R}>(r{k});")
+    for k in range(L):
+        e = f"_mm512_and_si512(r{k}, mask)"
+        if k > 0:
+            e = f"_mm512_add_epi64({e}, c{k - 1})"
+        else:
+            e = f"_mm512_add_epi64({e}, _mm512_mul_epu32(c{L - 1}, fold))"
+        w(f"    let r{k} = {e};")
+
+
 def kernel(L, R):
     H = (L + 1) // 2
     s = 52 - R
@@ -56,26 +81,7 @@ def kernel(L, R):
         assert parts
         expr = parts[0] if len(parts) == 1 else f"_mm512_add_epi64({parts[0]}, {parts[1]})"
         w(f"    let f{k} = {expr};")
-    # High columns carried once; the top carry folds into column L.
-    for k in range(L):
-        e = f"_mm512_and_si512(f{L + k}, mask)"
-        if k > 0:
-            e = f"_mm512_add_epi64({e}, _mm512_srli_epi64::<{R}>(f{L + k - 1}))"
-        w(f"    let h{k} = {e};")
-    w(f"    let top = _mm512_srli_epi64::<{R}>(f{2 * L - 1});")
-    w("    let h0 = _mm512_add_epi64(h0, _mm512_mul_epu32(top, fold));")
-    for k in range(L):
-        w(f"    let r{k} = _mm512_add_epi64(f{k}, _mm512_mullo_epi64(h{k}, fold));")
-    # One parallel carry pass; the top carry times c' into limb 0.
-    for k in range(L):
-        w(f"    let c{k} = _mm512_srli_epi64::<{R}>(r{k});")
-    for k in range(L):
-        e = f"_mm512_and_si512(r{k}, mask)"
-        if k > 0:
-            e = f"_mm512_add_epi64({e}, c{k - 1})"
-        else:
-            e = f"_mm512_add_epi64({e}, _mm512_mul_epu32(c{L - 1}, fold))"
-        w(f"    let r{k} = {e};")
+    fold_reduction(L, R, w)
     # Lanes 0..3 into 4..7 too.
     items = ", ".join(f"_mm512_shuffle_i64x2::<0x44>(r{k}, r{k})" for k in range(L))
     w(f"    [{items}]")
@@ -83,18 +89,11 @@ def kernel(L, R):
     return "\n".join(out)
 
 
-def vertical(L, R):
-    """Lane-wise a * b mod 2^(64N) - c for eight independent elements, both
-    operands whole (no split, no lane moves); the reduction is that of
-    `kernel`."""
+def whole_columns(L, R, w, mutable):
+    """Columns f0..f(2L-1) of a * b, both operands whole: the low halves of
+    a_i * b_j with i + j = k and the high halves (shifted by 52 - R) with
+    i + j = k - 1. `mutable`: columns 1..2L-2 are added to later."""
     s = 52 - R
-    out = []
-    w = out.append
-    w(f"/// Lane-wise a * b for {L} limbs of radix 2^{R}, eight elements (see `FieldX8::mul`).")
-    w('#[target_feature(enable = "avx512f,avx512dq,avx512ifma")]')
-    w("#[inline]")
-    w(f"pub(crate) fn mul_v{L}(a: &[V; {L}], b: &[V; {L}], mask: V, fold: V) -> [V; {L}] {{")
-    w("    let z = _mm512_setzero_si512();")
     for k in range(2 * L):
         lo_terms = [(i, k - i) for i in range(L) if 0 <= k - i < L]
         hi_terms = [(i, k - 1 - i) for i in range(L) if 0 <= k - 1 - i < L]
@@ -112,25 +111,24 @@ def vertical(L, R):
             w(f"    let hi{k} = {acc};")
             parts.append(f"_mm512_slli_epi64::<{s}>(hi{k})")
         expr = parts[0] if len(parts) == 1 else f"_mm512_add_epi64({parts[0]}, {parts[1]})"
-        w(f"    let f{k} = {expr};")
-    for k in range(L):
-        e = f"_mm512_and_si512(f{L + k}, mask)"
-        if k > 0:
-            e = f"_mm512_add_epi64({e}, _mm512_srli_epi64::<{R}>(f{L + k - 1}))"
-        w(f"    let h{k} = {e};")
-    w(f"    let top = _mm512_srli_epi64::<{R}>(f{2 * L - 1});")
-    w("    let h0 = _mm512_add_epi64(h0, _mm512_mul_epu32(top, fold));")
-    for k in range(L):
-        w(f"    let r{k} = _mm512_add_epi64(f{k}, _mm512_mullo_epi64(h{k}, fold));")
-    for k in range(L):
-        w(f"    let c{k} = _mm512_srli_epi64::<{R}>(r{k});")
-    for k in range(L):
-        e = f"_mm512_and_si512(r{k}, mask)"
-        if k > 0:
-            e = f"_mm512_add_epi64({e}, c{k - 1})"
-        else:
-            e = f"_mm512_add_epi64({e}, _mm512_mul_epu32(c{L - 1}, fold))"
-        w(f"    let r{k} = {e};")
+        mut = "mut " if mutable and 0 < k < 2 * L - 1 else ""
+        w(f"    let {mut}f{k} = {expr};")
+
+
+def vertical(L, R):
+    """Lane-wise a * b mod 2^(64N) - c for eight independent elements, both
+    operands whole (no split, no lane moves); the reduction is that of
+    `kernel`."""
+    s = 52 - R
+    out = []
+    w = out.append
+    w(f"/// Lane-wise a * b for {L} limbs of radix 2^{R}, eight elements (see `FieldX8::mul`).")
+    w('#[target_feature(enable = "avx512f,avx512dq,avx512ifma")]')
+    w("#[inline]")
+    w(f"pub(crate) fn mul_v{L}(a: &[V; {L}], b: &[V; {L}], mask: V, fold: V) -> [V; {L}] {{")
+    w("    let z = _mm512_setzero_si512();")
+    whole_columns(L, R, w, mutable=False)
+    fold_reduction(L, R, w)
     items = ", ".join(f"r{k}" for k in range(L))
     w(f"    [{items}]")
     w("}")
@@ -152,25 +150,7 @@ def montgomery(L, R):
     w("#[inline]")
     w(f"pub(crate) fn mont_v{L}(a: &[V; {L}], b: &[V; {L}], p: &[V; {L}], p_inv: V, mask: V) -> [V; {L}] {{")
     w("    let z = _mm512_setzero_si512();")
-    for k in range(2 * L):
-        lo_terms = [(i, k - i) for i in range(L) if 0 <= k - i < L]
-        hi_terms = [(i, k - 1 - i) for i in range(L) if 0 <= k - 1 - i < L]
-        parts = []
-        if lo_terms:
-            acc = "z"
-            for i, j in lo_terms:
-                acc = f"_mm512_madd52lo_epu64({acc}, a[{i}], b[{j}])"
-            w(f"    let lo{k} = {acc};")
-            parts.append(f"lo{k}")
-        if hi_terms:
-            acc = "z"
-            for i, j in hi_terms:
-                acc = f"_mm512_madd52hi_epu64({acc}, a[{i}], b[{j}])"
-            w(f"    let hi{k} = {acc};")
-            parts.append(f"_mm512_slli_epi64::<{s}>(hi{k})")
-        expr = parts[0] if len(parts) == 1 else f"_mm512_add_epi64({parts[0]}, {parts[1]})"
-        mut = "mut " if 0 < k < 2 * L - 1 else ""
-        w(f"    let {mut}f{k} = {expr};")
+    whole_columns(L, R, w, mutable=True)
     # The reduction's high halves, per column (unshifted).
     for k in range(1, 2 * L):
         w(f"    let mut g{k} = z;")

@@ -91,15 +91,7 @@ impl<const N: usize, const L: usize> FieldX8<N, L> {
 
     /// Radix-2^R limbs of an integer below 2^(64N). Straight-line.
     pub(crate) fn limbs_of(x: &[u64; N]) -> [u64; L] {
-        core::array::from_fn(|k| {
-            let bit = Self::R as usize * k;
-            let (word, off) = (bit / 64, bit % 64);
-            let mut v = if word < N { x[word] >> off } else { 0 };
-            if off != 0 && word + 1 < N {
-                v |= x[word + 1] << (64 - off);
-            }
-            v & ((1u64 << Self::R) - 1)
-        })
+        core::array::from_fn(|k| bits_at(x, Self::R as usize * k, Self::R))
     }
 
     /// The reduced integer (`< p`) congruent to loose limbs (each below
@@ -164,20 +156,7 @@ impl<const N: usize, const L: usize> FieldX8<N, L> {
     #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
     #[inline]
     pub(crate) fn words_to_limbs(&self, w: &[V; N]) -> X8<L> {
-        core::array::from_fn(|k| {
-            let bit = Self::R as usize * k;
-            let (word, off) = (bit / 64, bit % 64);
-            let mut v = if word < N {
-                _mm512_srlv_epi64(w[word], _mm512_set1_epi64(off as i64))
-            } else {
-                _mm512_setzero_si512()
-            };
-            if off != 0 && word + 1 < N {
-                let up = _mm512_sllv_epi64(w[word + 1], _mm512_set1_epi64((64 - off) as i64));
-                v = _mm512_or_si512(v, up);
-            }
-            _mm512_and_si512(v, self.mask)
-        })
+        words_to_limbs::<N, L>(w, Self::R, self.mask)
     }
 
     /// The same value in every lane (a constant such as 1).
@@ -190,7 +169,7 @@ impl<const N: usize, const L: usize> FieldX8<N, L> {
     #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
     #[inline]
     pub(crate) fn add(&self, a: &X8<L>, b: &X8<L>) -> X8<L> {
-        core::array::from_fn(|k| _mm512_add_epi64(a[k], b[k]))
+        lane_add(a, b)
     }
 
     /// a - b as a + 8 (2^(RL) - c') - b; needs b's limbs below 2^(R+2).
@@ -257,7 +236,7 @@ impl<const N: usize, const L: usize> FieldX8<N, L> {
     #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
     #[inline]
     pub(crate) fn blend(&self, a: &X8<L>, b: &X8<L>, take: __mmask8) -> X8<L> {
-        core::array::from_fn(|k| _mm512_mask_blend_epi64(take, a[k], b[k]))
+        lane_blend(a, b, take)
     }
 
     /// Lane-wise a * b mod p; inputs' limbs below 2^51, output's below
@@ -472,27 +451,14 @@ impl<const N: usize, const L: usize> MontX8<N, L> {
     #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
     #[inline]
     pub(crate) fn words_to_limbs(&self, w: &[V; N]) -> X8<L> {
-        core::array::from_fn(|k| {
-            let bit = Self::R as usize * k;
-            let (word, off) = (bit / 64, bit % 64);
-            let mut v = if word < N {
-                _mm512_srlv_epi64(w[word], _mm512_set1_epi64(off as i64))
-            } else {
-                _mm512_setzero_si512()
-            };
-            if off != 0 && word + 1 < N {
-                let up = _mm512_sllv_epi64(w[word + 1], _mm512_set1_epi64((64 - off) as i64));
-                v = _mm512_or_si512(v, up);
-            }
-            _mm512_and_si512(v, self.mask)
-        })
+        words_to_limbs::<N, L>(w, Self::R, self.mask)
     }
 
     /// a + b (limbs add; no carry).
     #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
     #[inline]
     pub(crate) fn add(&self, a: &X8<L>, b: &X8<L>) -> X8<L> {
-        core::array::from_fn(|k| _mm512_add_epi64(a[k], b[k]))
+        lane_add(a, b)
     }
 
     /// a + B1 - b, for b below 2^(M+3) (see the type's doc).
@@ -543,7 +509,7 @@ impl<const N: usize, const L: usize> MontX8<N, L> {
     #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
     #[inline]
     pub(crate) fn blend(&self, a: &X8<L>, b: &X8<L>, take: __mmask8) -> X8<L> {
-        core::array::from_fn(|k| _mm512_mask_blend_epi64(take, a[k], b[k]))
+        lane_blend(a, b, take)
     }
 
     /// Lane-wise a b / 2^(RL) mod p (loosely: below a b / 2^(RL) + p);
@@ -615,6 +581,41 @@ impl<const N: usize, const L: usize> MontX8<N, L> {
             limbs::select(borrow.wrapping_neg(), &acc, &minus_p)
         })
     }
+}
+
+/// Words (64-bit limbs, as the tables store them) of eight integers
+/// below 2^(64N), word j of every lane in vector j, to radix-2^r limbs.
+#[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+#[inline]
+fn words_to_limbs<const N: usize, const L: usize>(w: &[V; N], r: u32, mask: V) -> X8<L> {
+    core::array::from_fn(|k| {
+        let bit = r as usize * k;
+        let (word, off) = (bit / 64, bit % 64);
+        let mut v = if word < N {
+            _mm512_srlv_epi64(w[word], _mm512_set1_epi64(off as i64))
+        } else {
+            _mm512_setzero_si512()
+        };
+        if off != 0 && word + 1 < N {
+            let up = _mm512_sllv_epi64(w[word + 1], _mm512_set1_epi64((64 - off) as i64));
+            v = _mm512_or_si512(v, up);
+        }
+        _mm512_and_si512(v, mask)
+    })
+}
+
+/// a + b limb by limb, no carry.
+#[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+#[inline]
+fn lane_add<const L: usize>(a: &X8<L>, b: &X8<L>) -> X8<L> {
+    core::array::from_fn(|k| _mm512_add_epi64(a[k], b[k]))
+}
+
+/// Lanes whose bit is set in `take` from `b`, the others from `a`.
+#[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+#[inline]
+fn lane_blend<const L: usize>(a: &X8<L>, b: &X8<L>, take: __mmask8) -> X8<L> {
+    core::array::from_fn(|k| _mm512_mask_blend_epi64(take, a[k], b[k]))
 }
 
 /// Eight words into the lanes of one vector (lane i = `w[i]`).
