@@ -35,6 +35,7 @@ use core::arch::x86_64::*;
 use super::Curve;
 use super::edwards::EdPoint;
 use super::jacobian::JacobianPoint;
+use super::mul::BaseTable;
 use super::mul::{
     BASE_ENTRIES, BASE_WINDOW, MAX_DIGITS, abs_and_sign, base_positions, recode_signed,
 };
@@ -165,15 +166,14 @@ struct JacX8<const L: usize> {
 /// most three products) stay below 2^(M+3), those of `sub_wide` (the
 /// accumulator's coordinates, x3) below 2^(M+4) + 2^(M+2).
 macro_rules! jacobian_lanes {
-    ($name:ident, $add:ident, $field:ident, $table:ident) => {
+    ($name:ident, $add:ident, $field:ident, $setup:ident) => {
         #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
         fn $name<const N: usize, const L: usize>(
             ifma: Ifma,
             c: &Curve<N>,
             ks: &[[u64; N]; 8],
         ) -> [ProjectivePoint<N>; 8] {
-            let fx = $field::<N, L>::new(ifma, &c.fp);
-            let table = c.$table();
+            let (fx, table): ($field<N, L>, &BaseTable<N, 2>) = $setup(ifma, c);
             let incomplete = c.incomplete_base_positions().min(base_positions::<N>());
             let mut digits: [[i8; MAX_DIGITS]; 8] =
                 core::array::from_fn(|lane| recode_signed(&ks[lane], BASE_WINDOW));
@@ -257,12 +257,32 @@ macro_rules! jacobian_lanes {
     };
 }
 
-jacobian_lanes!(jac_lanes_special, add_special, FieldX8, base_table);
+/// The lane arithmetic and its table, for [`jacobian_lanes`].
+#[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+fn special_setup<const N: usize, const L: usize>(
+    ifma: Ifma,
+    c: &Curve<N>,
+) -> (FieldX8<N, L>, &BaseTable<N, 2>) {
+    (FieldX8::new(ifma, &c.fp), c.base_table())
+}
+
+/// The lane arithmetic and its table (both built once per curve), for
+/// [`jacobian_lanes`].
+#[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+fn montgomery_setup<const N: usize, const L: usize>(
+    ifma: Ifma,
+    c: &Curve<N>,
+) -> (MontX8<N, L>, &BaseTable<N, 2>) {
+    let (consts, table) = c.mont_x8();
+    (MontX8::new(ifma, consts), table)
+}
+
+jacobian_lanes!(jac_lanes_special, add_special, FieldX8, special_setup);
 jacobian_lanes!(
     jac_lanes_montgomery,
     add_montgomery,
     MontX8,
-    mont_base_table
+    montgomery_setup
 );
 
 /// Each lane's entry of a row (entry |d| - 1 for a digit magnitude
@@ -418,7 +438,7 @@ mod tests {
             c.base_table().bytes() + g_bytes(c.g_tables_jac())
         };
         if c.comb_x8.is_some() && c.edwards.is_none() && c.fp.special_c() == 0 {
-            bytes += c.mont_base_table().bytes();
+            bytes += c.mont_x8().1.bytes();
         }
         if c.ifma.is_some() {
             // G's vector verification table: 256 entries (see curve::ifma).

@@ -63,10 +63,11 @@ pub(crate) struct Curve<const N: usize> {
     /// 2^512 - 569 with `field::ifma8::FieldX8`, the others with `MontX8`.
     #[cfg(target_arch = "x86_64")]
     comb_x8: Option<crate::field::ifma::Ifma>,
-    /// The fixed-base table in the form of `field::ifma8::MontX8`, for
-    /// `comb_x8` on the curves without a special prime, built on first use.
+    /// The constants of `field::ifma8::MontX8` and the fixed-base table in
+    /// its form, for `comb_x8` on the curves without a special prime,
+    /// built on first use.
     #[cfg(target_arch = "x86_64")]
-    mont_base_table: OnceLock<BaseTable<N, 2>>,
+    mont_x8: OnceLock<(crate::field::ifma8::MontConstants<N>, BaseTable<N, 2>)>,
 }
 
 impl<const N: usize> Curve<N> {
@@ -122,7 +123,7 @@ impl<const N: usize> Curve<N> {
             #[cfg(target_arch = "x86_64")]
             comb_x8,
             #[cfg(target_arch = "x86_64")]
-            mont_base_table: OnceLock::new(),
+            mont_x8: OnceLock::new(),
         }
     }
 
@@ -136,15 +137,19 @@ impl<const N: usize> Curve<N> {
         self.base_table.get_or_init(|| BaseTable::new(self))
     }
 
-    /// [`Self::base_table`] in the Montgomery form of the eight-lane comb
-    /// (x 2^(RL) mod p instead of x 2^(64N) mod p), for curves without a
-    /// special prime: the scalar field's product by 2^(RL) mod p converts.
+    /// `field::ifma8::MontX8`'s constants for p, and [`Self::base_table`]
+    /// in its Montgomery form (x 2^(RL) mod p instead of x 2^(64N) mod p;
+    /// the scalar field's product by 2^(RL) mod p converts), for the
+    /// eight-lane comb on curves without a special prime.
     #[cfg(target_arch = "x86_64")]
-    pub(crate) fn mont_base_table(&self) -> &BaseTable<N, 2> {
-        self.mont_base_table.get_or_init(|| {
-            let factor = Fe(crate::field::ifma8::montgomery_one(&self.fp));
-            self.base_table()
-                .map_coordinates(|x| self.fp.mul(&Fe(*x), &factor).0)
+    pub(crate) fn mont_x8(&self) -> &(crate::field::ifma8::MontConstants<N>, BaseTable<N, 2>) {
+        self.mont_x8.get_or_init(|| {
+            let consts = crate::field::ifma8::MontConstants::new(&self.fp);
+            let factor = Fe(consts.one);
+            let table = self
+                .base_table()
+                .map_coordinates(|x| self.fp.mul(&Fe(*x), &factor).0);
+            (consts, table)
         })
     }
 

@@ -329,6 +329,94 @@ fn bits_at(x: &[u64], bit: usize, width: u32) -> u64 {
     }
 }
 
+/// Limbs of the largest [`mont_shape`].
+const MAX_MONT_LIMBS: usize = 12;
+
+/// [`MontX8`]'s constants for one modulus as plain words, computed once
+/// per curve (the biases take a few dozen multi-word additions) and put
+/// in registers by [`MontX8::new`] for each group of eight.
+pub(crate) struct MontConstants<const N: usize> {
+    /// p in radix-2^R limbs (the first L used).
+    p: [u64; MAX_MONT_LIMBS],
+    /// -p^-1 mod 2^R.
+    p_inv: u64,
+    /// B1 and B2 in the raised limb form of [`MontX8`]'s doc.
+    b1: [u64; MAX_MONT_LIMBS],
+    b2: [u64; MAX_MONT_LIMBS],
+    /// 2^(RL) mod p: one, in the lanes' form.
+    pub(crate) one: [u64; N],
+    /// 2^(64N) mod p: what turns the lanes' form into the scalar field's.
+    to_scalar: [u64; N],
+    modulus: [u64; N],
+}
+
+impl<const N: usize> MontConstants<N> {
+    /// The constants for `field` (odd modulus below 2^(64N) - 2^(64N-9)).
+    pub(crate) fn new(field: &MontField<N>) -> Self {
+        let m = *field.modulus();
+        let top_room = m[N - 1] < u64::MAX - (1 << 55);
+        assert!(
+            m[0] & 1 == 1 && top_room && field.special_c() == 0,
+            "MontX8 needs an odd modulus below 2^(64N) - 2^(64N-9), not a special one"
+        );
+        let (l, r) = mont_shape(N);
+        let mask = (1u64 << r) - 1;
+        let limbs = |x: &[u64], top_width: u32| -> [u64; MAX_MONT_LIMBS] {
+            core::array::from_fn(|k| {
+                let width = if k + 1 < l { r } else { top_width };
+                if k < l {
+                    bits_at(x, r as usize * k, width)
+                } else {
+                    0
+                }
+            })
+        };
+        let bias = |at_least: &[u64]| -> [u64; MAX_MONT_LIMBS] {
+            // The least multiple k p with k p >= at_least (N + 1 words).
+            let mut multiple = [0u64; 9];
+            loop {
+                let mut carry = 0u64;
+                for (i, slot) in multiple.iter_mut().enumerate().take(N + 1) {
+                    let add = if i < N { m[i] } else { 0 };
+                    (*slot, carry) = limbs::adc(*slot, add, carry);
+                }
+                let reached = (0..=N)
+                    .rev()
+                    .find(|&i| multiple[i] != at_least[i])
+                    .is_none_or(|i| multiple[i] > at_least[i]);
+                if reached {
+                    break;
+                }
+            }
+            let mut out = limbs(&multiple[..=N], 64);
+            // Every limb but the top one raised by 2^(R+2), paid for by 4
+            // off the next.
+            for (k, limb) in out.iter_mut().enumerate().take(l) {
+                if k + 1 < l {
+                    *limb += 4 << r;
+                }
+                if k > 0 {
+                    *limb -= 4;
+                }
+            }
+            out
+        };
+        let mut b1_floor = [0u64; 9];
+        b1_floor[N] = 1 << 4; // 2^(M+4)
+        let mut b2_floor = [0u64; 9];
+        b2_floor[N] = (1 << 5) + 1; // 2^(M+5) + 2^M
+        MontConstants {
+            p: limbs(&m, r),
+            p_inv: limbs::inverse_mod_2_64(m[0]).wrapping_neg() & mask,
+            b1: bias(&b1_floor[..=N]),
+            b2: bias(&b2_floor[..=N]),
+            one: montgomery_one(field),
+            to_scalar: field.one().0,
+            modulus: m,
+        }
+    }
+}
+
 /// Eight independent elements modulo any odd `p` below `2^(64N) - 2^(64N-9)`
 /// in Montgomery form: lane value `x * 2^(RL) mod p` (loosely), `L` limbs
 /// of radix `2^R` from [`mont_shape`]. For the curves whose prime has no
@@ -369,63 +457,25 @@ pub(crate) struct MontX8<const N: usize, const L: usize> {
 impl<const N: usize, const L: usize> MontX8<N, L> {
     const R: u32 = mont_shape(N).1;
 
-    /// The constants for `field` (odd modulus below 2^(64N) - 2^(64N-9)).
+    /// The lane constants of `consts` (see [`MontConstants`]), in registers.
     #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
-    pub(crate) fn new(_: Ifma, field: &MontField<N>) -> Self {
-        let m = *field.modulus();
-        let top_room = m[N - 1] < u64::MAX - (1 << 55);
+    pub(crate) fn new(_: Ifma, consts: &MontConstants<N>) -> Self {
         assert!(
-            L == mont_shape(N).0 && m[0] & 1 == 1 && top_room,
-            "MontX8 needs an odd modulus below 2^(64N) - 2^(64N-9) and L limbs"
+            L == mont_shape(N).0,
+            "MontX8 has the limb count of mont_shape"
         );
-        let r = Self::R;
-        let mask = (1u64 << r) - 1;
-        let p: [u64; L] = core::array::from_fn(|k| bits_at(&m, r as usize * k, r));
-        let p_inv = limbs::inverse_mod_2_64(m[0]).wrapping_neg() & mask;
-        let to_scalar = field.one().0;
-        let one = montgomery_one(field);
-        let bias = |at_least: &[u64]| -> [V; L] {
-            // The least multiple k p with k p >= at_least (N + 1 words).
-            let mut multiple = [0u64; 9];
-            loop {
-                let mut carry = 0u64;
-                for (i, slot) in multiple.iter_mut().enumerate().take(N + 1) {
-                    let add = if i < N { m[i] } else { 0 };
-                    (*slot, carry) = limbs::adc(*slot, add, carry);
-                }
-                let reached = (0..=N)
-                    .rev()
-                    .find(|&i| multiple[i] != at_least[i])
-                    .is_none_or(|i| multiple[i] > at_least[i]);
-                if reached {
-                    break;
-                }
-            }
-            let words = &multiple[..=N];
-            core::array::from_fn(|k| {
-                let digit = if k + 1 < L {
-                    bits_at(words, r as usize * k, r)
-                } else {
-                    bits_at(words, r as usize * k, 64)
-                };
-                let raised = if k + 1 < L { digit + (4 << r) } else { digit };
-                let lowered = if k > 0 { raised - 4 } else { raised };
-                _mm512_set1_epi64(lowered as i64)
-            })
+        let splat = |limbs: &[u64; MAX_MONT_LIMBS]| -> [V; L] {
+            core::array::from_fn(|k| _mm512_set1_epi64(limbs[k] as i64))
         };
-        let mut b1_floor = [0u64; 9];
-        b1_floor[N] = 1 << 4; // 2^(M+4)
-        let mut b2_floor = [0u64; 9];
-        b2_floor[N] = (1 << 5) + 1; // 2^(M+5) + 2^M
         MontX8 {
-            mask: _mm512_set1_epi64(mask as i64),
-            p: p.map(|l| _mm512_set1_epi64(l as i64)),
-            p_inv: _mm512_set1_epi64(p_inv as i64),
-            b1: bias(&b1_floor[..=N]),
-            b2: bias(&b2_floor[..=N]),
-            one,
-            to_scalar,
-            modulus: m,
+            mask: _mm512_set1_epi64(((1u64 << Self::R) - 1) as i64),
+            p: splat(&consts.p),
+            p_inv: _mm512_set1_epi64(consts.p_inv as i64),
+            b1: splat(&consts.b1),
+            b2: splat(&consts.b2),
+            one: consts.one,
+            to_scalar: consts.to_scalar,
+            modulus: consts.modulus,
         }
     }
 
@@ -766,7 +816,7 @@ mod tests {
     /// subtractions and the carry.
     #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
     fn check_montgomery<const N: usize, const L: usize>(ifma: Ifma, f: &MontField<N>) {
-        let fx = MontX8::<N, L>::new(ifma, f);
+        let fx = MontX8::<N, L>::new(ifma, &MontConstants::new(f));
         let r = MontX8::<N, L>::R;
         let factor = Fe(montgomery_one(f));
         let m = *f.modulus();
