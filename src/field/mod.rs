@@ -86,6 +86,10 @@ pub(crate) struct MontField<const N: usize> {
     r_plain: [u64; N],
     /// `c` when `m = 2^(64N) - c` with `c < 2^32` (then R = 1), else 0.
     special_c: u64,
+    /// `c` when `m = 2^(64N-1) + c` with `c < 2^32` (CryptoPro-B,
+    /// tc26-512-B, the 256-bit test curve), else 0: such moduli keep Montgomery form with a
+    /// cheaper reduction ([`Self::sparse_reduce`]).
+    sparse_c: u64,
     /// `R^3 mod m`: turns the plain inverse of a Montgomery-form element
     /// back into Montgomery form.
     r3: [u64; N],
@@ -119,6 +123,15 @@ impl<const N: usize> MontField<N> {
         } else {
             0
         };
+        let sparse_c = if N >= 3
+            && m[N - 1] == 1 << 63
+            && m[1..N - 1].iter().all(|&l| l == 0)
+            && m[0] < (1 << 32)
+        {
+            m[0]
+        } else {
+            0
+        };
         let (one, r2) = if special_c != 0 {
             // Elements are stored as themselves: R = 1.
             let mut unit = [0u64; N];
@@ -134,6 +147,7 @@ impl<const N: usize> MontField<N> {
             one,
             r_plain,
             special_c,
+            sparse_c,
             r3: r2,
             inverter: safegcd::Inverter::new(&m),
             adx: if (N == 4 || N == 8) && special_c != 0 {
@@ -339,12 +353,44 @@ impl<const N: usize> MontField<N> {
         t
     }
 
+    /// Montgomery reduction for `m = 2^(64N-1) + c` with a small c, the
+    /// same result as [`Self::mont_reduce`]. Of each step's u * m, only
+    /// u * c (two limbs) needs a multiplication; u * 2^(64N-1) is u split
+    /// by shifts across limbs N-1 and N of the step. That is 2N word
+    /// multiplications instead of N^2 + N. The additions of the zero
+    /// limbs of m remain, to carry through.
+    #[inline(always)]
+    fn sparse_reduce(&self, t: &mut [u64; 16]) -> [u64; N] {
+        let c = self.sparse_c;
+        let mut overflow = 0u64;
+        limbs::unroll8!(i, {
+            if i < N {
+                let u = t[i].wrapping_mul(self.m_inv);
+                let (lo, hi) = mac(0, u, c, 0);
+                // t[i] + lo is 0 mod 2^64 by the choice of u: only its carry is kept.
+                let (_, mut carry) = adc(t[i], lo, 0);
+                (t[i + 1], carry) = adc(t[i + 1], hi, carry);
+                for j in 2..N - 1 {
+                    (t[i + j], carry) = adc(t[i + j], 0, carry);
+                }
+                (t[i + N - 1], carry) = adc(t[i + N - 1], u << 63, carry);
+                // (u >> 1) + carry < 2^63: no wrap.
+                (t[i + N], overflow) = adc(t[i + N], (u >> 1) + carry, overflow);
+            }
+        });
+        let mut out = [0u64; N];
+        out.copy_from_slice(&t[N..2 * N]);
+        self.reduce_once(&out, overflow)
+    }
+
     /// Reduces a 2N-limb product: Montgomery reduction, or the fold for
     /// `m = 2^(64N) - c`.
     #[inline(always)]
     fn reduce_product(&self, t: &mut [u64; 16]) -> [u64; N] {
         if self.special_c != 0 {
             self.fold_reduce(t)
+        } else if self.sparse_c != 0 {
+            self.sparse_reduce(t)
         } else {
             self.mont_reduce(t)
         }
@@ -671,6 +717,7 @@ mod tests {
     fn generic<const N: usize>(f: &MontField<N>) -> MontField<N> {
         let mut g = f.clone();
         g.adx = None;
+        g.sparse_c = 0;
         if g.special_c != 0 {
             g.special_c = 0;
             let mut x = [0u64; N];
@@ -835,6 +882,85 @@ mod tests {
         let x = f.to_mont(&[u64::MAX; 8]);
         assert_eq!(f.mul(&x, &x).0, f.mont_mul(&x.0, &x.0));
         assert_eq!(f.square(&x).0, f.mont_sqr(&x.0));
+    }
+
+    /// The sparse reduction of 2^255 + 3225 (CryptoPro-B) and 2^511 + 111
+    /// (tc26-512-B): products and squares against crypto-bigint's
+    /// `mul_mod` and against the plain Montgomery reduction of the same
+    /// modulus, on random values, on values at and above m, and on the
+    /// largest Montgomery-form operands (m - 1 stored).
+    fn sparse_agrees<const N: usize>(f: &MontField<N>, c: u64) {
+        use crypto_bigint::{NonZero, Uint};
+        assert_eq!(f.sparse_c, c);
+        let g = generic(f);
+        let m = NonZero::new(Uint::<N>::from_words(f.m)).unwrap();
+        let reference = |a: &[u64; N], b: &[u64; N]| {
+            let (a, b) = (Uint::<N>::from_words(*a), Uint::<N>::from_words(*b));
+            a.rem(&m).mul_mod(&b.rem(&m), &m).to_words()
+        };
+        let mut m_minus_1 = f.m;
+        m_minus_1[0] -= 1;
+        let mut a = [0u64; N];
+        let mut b = [u64::MAX; N];
+        for round in 0..400u64 {
+            for i in 0..N {
+                a[i] = a[i]
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(round + i as u64)
+                    .rotate_left(17);
+                b[i] ^= a[i].rotate_left(29);
+            }
+            match round {
+                1 => a = [u64::MAX; N],
+                2 => a = m_minus_1,
+                3 => (a, b) = (m_minus_1, m_minus_1),
+                4 => a = f.m,
+                _ => {}
+            }
+            assert_eq!(f.mul_plain(&f.reduce(&a), &f.reduce(&b)), reference(&a, &b));
+            let (fa, fb) = (f.to_mont(&a), f.to_mont(&b));
+            assert_eq!(
+                f.to_int(&f.mul(&fa, &fb)),
+                reference(&a, &b),
+                "round {round}"
+            );
+            assert_eq!(f.to_int(&f.square(&fa)), reference(&a, &a), "round {round}");
+            // Stored forms at the top of the range: raw Montgomery products.
+            assert_eq!(f.mont_mul(&m_minus_1, &fb.0), g.mont_mul(&m_minus_1, &fb.0));
+            assert_eq!(
+                f.mont_mul(&[u64::MAX; N], &fb.0),
+                g.mont_mul(&[u64::MAX; N], &fb.0)
+            );
+            assert_eq!(f.mont_sqr(&fa.0), g.mont_sqr(&fa.0));
+        }
+    }
+
+    #[test]
+    fn sparse_reduction_agrees_with_crypto_bigint() {
+        use crate::curve::{AnyCurve, CurveId};
+        match CurveId::CryptoProB.curve() {
+            AnyCurve::W4(c) => sparse_agrees(&c.fp, 3225),
+            AnyCurve::W8(_) => unreachable!("CryptoPro-B is a 256-bit curve"),
+        }
+        match CurveId::Tc26_512B.curve() {
+            AnyCurve::W8(c) => sparse_agrees(&c.fp, 111),
+            AnyCurve::W4(_) => unreachable!("tc26-512-B is a 512-bit curve"),
+        }
+        // Every other modulus keeps the general reduction.
+        for id in CurveId::ALL {
+            let sparse = match id.curve() {
+                AnyCurve::W4(c) => (c.fp.sparse_c, c.fq.sparse_c),
+                AnyCurve::W8(c) => (c.fp.sparse_c, c.fq.sparse_c),
+            };
+            let expected = match id {
+                CurveId::CryptoProB | CurveId::Tc26_256C => (3225, 0),
+                CurveId::Tc26_512B => (111, 0),
+                // The standard's example curve: p = 2^255 + 1073.
+                CurveId::Test256 => (1073, 0),
+                _ => (0, 0),
+            };
+            assert_eq!(sparse, expected, "{id:?}");
+        }
     }
 
     #[test]
