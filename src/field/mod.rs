@@ -736,19 +736,24 @@ mod tests {
         g
     }
 
+    /// Steps the pseudo-random operands of the reduction tests.
+    fn next_operands<const N: usize>(a: &mut [u64; N], b: &mut [u64; N], round: u64) {
+        for i in 0..N {
+            a[i] = a[i]
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(round + i as u64)
+                .rotate_left(17);
+            b[i] ^= a[i].rotate_left(29);
+        }
+    }
+
     fn special_agrees<const N: usize>(f: &MontField<N>) {
         assert_ne!(f.special_c, 0);
         let g = generic(f);
         let mut a = [0u64; N];
         let mut b = [u64::MAX; N];
         for round in 0..300u64 {
-            for i in 0..N {
-                a[i] = a[i]
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(round + i as u64)
-                    .rotate_left(17);
-                b[i] ^= a[i].rotate_left(29);
-            }
+            next_operands(&mut a, &mut b, round);
             if round == 1 {
                 a = [u64::MAX; N]; // above m
             }
@@ -903,13 +908,7 @@ mod tests {
         let mut a = [0u64; N];
         let mut b = [u64::MAX; N];
         for round in 0..400u64 {
-            for i in 0..N {
-                a[i] = a[i]
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(round + i as u64)
-                    .rotate_left(17);
-                b[i] ^= a[i].rotate_left(29);
-            }
+            next_operands(&mut a, &mut b, round);
             match round {
                 1 => a = [u64::MAX; N],
                 2 => a = m_minus_1,
