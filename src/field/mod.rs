@@ -87,8 +87,8 @@ pub(crate) struct MontField<const N: usize> {
     /// `c` when `m = 2^(64N) - c` with `c < 2^32` (then R = 1), else 0.
     special_c: u64,
     /// `c` when `m = 2^(64N-1) + c` with `c < 2^32` (CryptoPro-B,
-    /// tc26-512-B, the 256-bit test curve), else 0: such moduli keep Montgomery form with a
-    /// cheaper reduction ([`Self::sparse_reduce`]).
+    /// tc26-512-B, the 256-bit test curve), else 0: such moduli keep
+    /// Montgomery form with a cheaper reduction ([`Self::sparse_reduce`]).
     sparse_c: u64,
     /// `R^3 mod m`: turns the plain inverse of a Montgomery-form element
     /// back into Montgomery form.
@@ -890,7 +890,8 @@ mod tests {
     }
 
     /// The sparse reduction of 2^255 + 3225 (CryptoPro-B) and 2^511 + 111
-    /// (tc26-512-B): products and squares against crypto-bigint's
+    /// (tc26-512-B; the test curve's 2^255 + 1073 takes the same code):
+    /// products and squares against crypto-bigint's
     /// `mul_mod` and against the plain Montgomery reduction of the same
     /// modulus, on random values, on values at and above m, and on the
     /// largest Montgomery-form operands (m - 1 stored).
