@@ -213,11 +213,15 @@ enum gostcms_status gostcms_cms_sign(const struct gostcms_signer *signer, const 
 // Verifies a CMS SignedData in DER, BER, PEM, base64 or base64url.
 //
 // `content`: the signed bytes of a detached signature; NULL for an
-// attached one (a non-NULL pointer with length 0 is empty content).
+// attached one (a non-NULL pointer with length 0 is empty content). When
+// the SignedData embeds content and `content` is given too, the two must
+// be identical: otherwise GOSTCMS_ERR_INVALID_ARGUMENT and no result.
 // `trust`: when non-NULL, each signer's certificate must chain to one of
 // its certificates (through certificates embedded in the SignedData),
-// valid at `at` (Unix seconds, 0 for now); when NULL, the embedded
-// certificate's key is used as is and the certificate is not checked.
+// valid at `at` (Unix seconds, 0 for now; never the signer's own
+// signingTime); when NULL, the embedded certificate's key is used as is
+// and the certificate is not checked. Chain building spends at most 64
+// certificate signature checks per call.
 //
 // Returns GOSTCMS_OK when every signer (at least one) verified,
 // GOSTCMS_ERR_VERIFY_FAILED when the SignedData parsed but a signer did not:

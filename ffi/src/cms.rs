@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use gostcms_core::cms::verify::check_chain;
+use gostcms_core::cms::ChainVerifier;
 use gostcms_core::cms::{
     AttributeMode, Content, SignOptions, VerifyReport, sign::SignatureOid, sign::SignerId,
 };
@@ -206,11 +206,15 @@ impl VerifyResult {
 /// Verifies a CMS SignedData in DER, BER, PEM, base64 or base64url.
 ///
 /// `content`: the signed bytes of a detached signature; NULL for an
-/// attached one (a non-NULL pointer with length 0 is empty content).
+/// attached one (a non-NULL pointer with length 0 is empty content). When
+/// the SignedData embeds content and `content` is given too, the two must
+/// be identical: otherwise GOSTCMS_ERR_INVALID_ARGUMENT and no result.
 /// `trust`: when non-NULL, each signer's certificate must chain to one of
 /// its certificates (through certificates embedded in the SignedData),
-/// valid at `at` (Unix seconds, 0 for now); when NULL, the embedded
-/// certificate's key is used as is and the certificate is not checked.
+/// valid at `at` (Unix seconds, 0 for now; never the signer's own
+/// signingTime); when NULL, the embedded certificate's key is used as is
+/// and the certificate is not checked. Chain building spends at most 64
+/// certificate signature checks per call.
 ///
 /// Returns GOSTCMS_OK when every signer (at least one) verified,
 /// GOSTCMS_ERR_VERIFY_FAILED when the SignedData parsed but a signer did not:
@@ -241,18 +245,21 @@ pub unsafe extern "C" fn gostcms_cms_verify(
             content.map_or(Content::Attached, Content::Bytes),
             &[],
         )?;
+        // One checker for all signers bounds the chain-building work for
+        // this input; certificates are judged at `at` or now, never at the
+        // signer's own signingTime.
+        let mut chains = trust.map(|anchors| ChainVerifier::new(&report.certificates, anchors, at));
         let errors = report
             .signers
             .iter()
-            .map(|s| match (&s.outcome, trust, &s.certificate) {
+            .map(|s| match (&s.outcome, chains.as_mut(), &s.certificate) {
                 (Err(e), _, _) => Some(e.to_string()),
                 (Ok(()), None, _) => None,
                 (Ok(()), Some(_), None) => Some("no signer certificate to check".into()),
-                (Ok(()), Some(anchors), Some(cert)) => {
-                    check_chain(cert, &report.certificates, anchors, at)
-                        .err()
-                        .map(|e| format!("certificate chain: {e}"))
-                }
+                (Ok(()), Some(chains), Some(cert)) => chains
+                    .check(cert)
+                    .err()
+                    .map(|e| format!("certificate chain: {e}")),
             })
             .collect();
         let result = VerifyResult {

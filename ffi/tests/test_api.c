@@ -230,6 +230,20 @@ int main(int argc, char **argv) {
   gostcms_buffer_free(&b);
   gostcms_verify_result_free(r);
 
+  /* attached, and other content supplied as well: refused, no result to
+     mistake for a verification of either text; the same content passes */
+  OK(gostcms_cms_sign(signer, msg, msg_len, GOSTCMS_CMS_ATTACHED, 0, &b));
+  r = NULL;
+  EXPECT(gostcms_cms_verify(b.data, b.len, (const uint8_t *)"other", 5, NULL,
+                            0, &r),
+         GOSTCMS_ERR_INVALID_ARGUMENT);
+  CHECK(r == NULL);
+  printf("embedded vs supplied: %s\n", gostcms_last_error());
+  CHECK(strstr(gostcms_last_error(), "differs") != NULL);
+  OK(gostcms_cms_verify(b.data, b.len, msg, msg_len, NULL, 0, &r));
+  gostcms_verify_result_free(r);
+  gostcms_buffer_free(&b);
+
   /* ---- ESIA ---- */
   const char *redirect = "https://test.application.ru/auth/api/v1/esia/return";
   gostcms_client_secret cs;

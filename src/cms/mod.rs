@@ -8,7 +8,7 @@ pub mod sign;
 pub mod verify;
 
 pub use sign::{AttributeMode, CmsSigner, SignOptions, SignerId};
-pub use verify::{Content, SignerError, SignerResult, VerifyReport, verify};
+pub use verify::{ChainVerifier, Content, SignerError, SignerResult, VerifyReport, verify};
 
 /// CMS object identifiers.
 pub mod oids {

@@ -108,10 +108,24 @@ impl VerifyReport {
 pub enum Content<'a> {
     /// Inside the SignedData (attached signature).
     Attached,
-    /// Given as bytes (detached signature).
+    /// Given as bytes (detached signature). When the SignedData embeds
+    /// content as well, the two must be byte-identical, or [`verify`] fails:
+    /// a report must never pair "valid" with content it did not check.
     Bytes(&'a [u8]),
-    /// Streamed from a reader (detached; any size, constant memory).
+    /// Streamed from a reader (detached; any size, constant memory). The
+    /// same rule as [`Content::Bytes`] when content is also embedded.
     Reader(&'a mut dyn Read),
+}
+
+/// The error for supplied content that differs from the embedded content.
+fn content_conflict(detail: &str) -> Error {
+    Error::invalid(
+        "content",
+        format!(
+            "the SignedData embeds its own content and the content supplied differs from it \
+             ({detail}); verify the embedded content alone, or give the signature without it"
+        ),
+    )
 }
 
 /// One parsed SignerInfo, borrowing the normalised DER.
@@ -144,22 +158,95 @@ fn digest_alg(oid: &ObjectIdentifier) -> core::result::Result<HashAlg, SignerErr
     }
 }
 
-fn check_signature_oid(oid: &ObjectIdentifier) -> core::result::Result<(), SignerError> {
-    let known = [
-        gost::GOST3410_2012_256,
-        gost::GOST3410_2012_512,
-        gost::SIGN_WITH_DIGEST_256,
-        gost::SIGN_WITH_DIGEST_512,
-        gost::GOST3410_2001,
-        gost::SIGN_WITH_DIGEST_2001,
-    ];
-    if known.contains(oid) {
-        Ok(())
-    } else {
-        Err(SignerError::UnsupportedAlgorithm(format!(
-            "signature algorithm {oid}"
-        )))
+/// The GOST key algorithm a certificate's key belongs to, from its
+/// SubjectPublicKeyInfo OID: it fixes the only digest and signature
+/// algorithm OIDs a SignerInfo may name for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum KeyFamily {
+    /// GOST R 34.10-2001: GOST R 34.11-94 digests.
+    Gost2001,
+    /// GOST R 34.10-2012, 256-bit: Streebog-256.
+    Gost2012_256,
+    /// GOST R 34.10-2012, 512-bit: Streebog-512.
+    Gost2012_512,
+}
+
+impl KeyFamily {
+    /// GOST R 34.10-2012 key agreement (exchange) keys, as some toolkits write them.
+    const KEY_AGREEMENT_256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.643.7.1.1.6.1");
+    const KEY_AGREEMENT_512: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.643.7.1.1.6.2");
+
+    fn of(cert: &Certificate) -> core::result::Result<Self, SignerError> {
+        let oid = cert
+            .inner()
+            .tbs_certificate()
+            .subject_public_key_info()
+            .algorithm
+            .oid;
+        match oid {
+            o if o == gost::GOST3410_2001 => Ok(Self::Gost2001),
+            o if o == gost::GOST3410_2012_256 || o == Self::KEY_AGREEMENT_256 => {
+                Ok(Self::Gost2012_256)
+            }
+            o if o == gost::GOST3410_2012_512 || o == Self::KEY_AGREEMENT_512 => {
+                Ok(Self::Gost2012_512)
+            }
+            o => Err(SignerError::UnsupportedAlgorithm(format!(
+                "public key algorithm {o}"
+            ))),
+        }
     }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Gost2001 => "GOST R 34.10-2001",
+            Self::Gost2012_256 => "GOST R 34.10-2012 256-bit",
+            Self::Gost2012_512 => "GOST R 34.10-2012 512-bit",
+        }
+    }
+
+    /// The one digest this key family signs.
+    fn digest(self) -> HashAlg {
+        match self {
+            Self::Gost2001 => HashAlg::Gost94,
+            Self::Gost2012_256 => HashAlg::Streebog256,
+            Self::Gost2012_512 => HashAlg::Streebog512,
+        }
+    }
+
+    /// The signature algorithm OIDs (the bare key OID, or sign-with-digest)
+    /// a SignerInfo may name for this key family.
+    fn signature_oids(self) -> [ObjectIdentifier; 2] {
+        match self {
+            Self::Gost2001 => [gost::GOST3410_2001, gost::SIGN_WITH_DIGEST_2001],
+            Self::Gost2012_256 => [gost::GOST3410_2012_256, gost::SIGN_WITH_DIGEST_256],
+            Self::Gost2012_512 => [gost::GOST3410_2012_512, gost::SIGN_WITH_DIGEST_512],
+        }
+    }
+}
+
+/// Refuses a SignerInfo whose signature or digest algorithm is not the one
+/// its key's algorithm defines: a 256-bit 2012 key named with a 512-bit or
+/// 2001 OID is a confusion a strict verifier must not paper over.
+fn check_gost_algorithms(
+    family: KeyFamily,
+    signature_oid: &ObjectIdentifier,
+    digest: HashAlg,
+) -> core::result::Result<(), SignerError> {
+    if !family.signature_oids().contains(signature_oid) {
+        return Err(SignerError::UnsupportedAlgorithm(format!(
+            "signature algorithm {signature_oid} does not belong to a {} key",
+            family.name()
+        )));
+    }
+    if digest != family.digest() {
+        return Err(SignerError::Key(format!(
+            "digest {digest} does not belong to a {} key (it signs {})",
+            family.name(),
+            family.digest()
+        )));
+    }
+    Ok(())
 }
 
 fn algorithm_oid(alg: &Tlv<'_>, what: &'static str) -> Result<ObjectIdentifier> {
@@ -348,11 +435,20 @@ fn attribute<'a>(
     Ok(found)
 }
 
-fn signing_time(attrs: &[u8]) -> Option<SystemTime> {
-    let value = attribute(attrs, &oids::SIGNING_TIME).ok()??;
-    x509_cert::time::Time::from_der(value)
-        .ok()
-        .map(|t| t.to_system_time())
+/// The signingTime attribute: absent, or exactly one attribute holding
+/// exactly one Time (RFC 5652 section 11.3 forbids several). A malformed or
+/// repeated one fails the signer instead of being dropped.
+fn signing_time(attrs: &[u8]) -> core::result::Result<Option<SystemTime>, SignerError> {
+    let Some(values) = attribute(attrs, &oids::SIGNING_TIME)? else {
+        return Ok(None);
+    };
+    x509_cert::time::Time::from_der(values)
+        .map(|t| Some(t.to_system_time()))
+        .map_err(|e| {
+            SignerError::Malformed(format!(
+                "signingTime must hold exactly one UTCTime or GeneralizedTime: {e}"
+            ))
+        })
 }
 
 fn verify_signer(
@@ -365,10 +461,7 @@ fn verify_signer(
         subject: None,
         serial: None,
         curve: None,
-        signing_time: signer
-            .signed_attrs
-            .as_ref()
-            .and_then(|a| signing_time(a.content)),
+        signing_time: None,
         certificate: None,
         outcome: Ok(()),
     };
@@ -377,6 +470,17 @@ fn verify_signer(
         result.subject = Some(cert.subject());
         result.serial = Some(cert.serial_hex());
         result.certificate = Some(cert.clone());
+    }
+    let signing_time = signer
+        .signed_attrs
+        .as_ref()
+        .map_or(Ok(None), |a| signing_time(a.content));
+    match signing_time {
+        Ok(time) => result.signing_time = time,
+        Err(e) => {
+            result.outcome = Err(e);
+            return result;
+        }
     }
     result.outcome = (|| {
         let cert = cert.ok_or(SignerError::CertificateNotFound)?;
@@ -391,14 +495,7 @@ fn verify_signer(
         };
         if let Some(key) = &key {
             result.curve = Some(key.curve());
-            check_signature_oid(&signer.signature_oid)?;
-            let width = key.curve().key_size().coordinate_len();
-            if alg.output_len() != width || matches!(alg, HashAlg::Sha256 | HashAlg::Sha1) {
-                return Err(SignerError::Key(format!(
-                    "digest {alg} does not fit a {}-bit GOST key",
-                    8 * width
-                )));
-            }
+            check_gost_algorithms(KeyFamily::of(cert)?, &signer.signature_oid, alg)?;
         }
         let digest = content_digest(alg).ok_or(SignerError::NoContent)?;
         let signed_digest = match &signer.signed_attrs {
@@ -533,10 +630,23 @@ pub fn verify(
                 digests = algs.iter().map(|&a| (a, a.digest(data))).collect();
             }
         }
-        Content::Bytes(data) => digests = algs.iter().map(|&a| (a, a.digest(data))).collect(),
+        Content::Bytes(data) => {
+            if let Some(embedded) = &attached
+                && embedded.as_slice() != data
+            {
+                return Err(content_conflict(&format!(
+                    "{} bytes embedded, {} supplied",
+                    embedded.len(),
+                    data.len()
+                )));
+            }
+            digests = algs.iter().map(|&a| (a, a.digest(data))).collect();
+        }
         Content::Reader(reader) => {
             let mut hashers: Vec<Hasher> = algs.iter().map(|&a| Hasher::new(a)).collect();
             let mut buf = vec![0u8; 64 * 1024];
+            // Bytes of the supplied content compared with the embedded content so far.
+            let mut compared = 0usize;
             loop {
                 let n = reader.read(&mut buf).map_err(|e| {
                     Error::encoding("detached content", format!("read failed: {e}"))
@@ -544,9 +654,26 @@ pub fn verify(
                 if n == 0 {
                     break;
                 }
+                if let Some(embedded) = &attached {
+                    let end = compared.saturating_add(n);
+                    if embedded.get(compared..end) != Some(&buf[..n]) {
+                        return Err(content_conflict(&format!(
+                            "they differ within the first {end} bytes"
+                        )));
+                    }
+                    compared = end;
+                }
                 for h in &mut hashers {
                     h.update(&buf[..n]);
                 }
+            }
+            if let Some(embedded) = &attached
+                && compared != embedded.len()
+            {
+                return Err(content_conflict(&format!(
+                    "{} bytes embedded, {compared} supplied",
+                    embedded.len()
+                )));
             }
             digests = algs
                 .iter()
@@ -587,87 +714,217 @@ pub fn verify(
 /// Longest certificate chain followed from a signer to a trust anchor.
 pub const MAX_CHAIN_LENGTH: usize = 8;
 
-/// Checks that `cert` chains to one of `trusted` through `pool` (the
-/// SignedData's certificates and any extra ones): each link's issuer name
-/// matches the next certificate's subject and its GOST signature verifies;
-/// every certificate is valid at `at`; the signer's keyUsage, if present,
-/// allows digitalSignature or nonRepudiation; an intermediate (an issuer
-/// that is not itself a trust anchor) has basicConstraints cA and, if it
-/// has keyUsage, keyCertSign. Revocation (CRL, OCSP) is not checked.
+/// Most certificate signature verifications spent on the trust check of one
+/// input, over all its signers together. Each candidate issuer that shares
+/// the expected name costs one; real chains need one per link.
+pub const MAX_CHAIN_VERIFICATIONS: usize = 64;
+
+/// Checks signers' certificates against trust anchors, for one input.
+///
+/// Shared by every signer of one SignedData so that the work is bounded for
+/// the input as a whole: at most [`MAX_CHAIN_VERIFICATIONS`] signature checks
+/// in total, each (certificate, issuer) pair verified at most once, and a
+/// certificate whose chain was already judged is answered from memory. A
+/// hostile SignedData with many same-named decoy issuers, many identical
+/// signers or issuers that certify each other therefore costs at most 64
+/// verifications instead of growing with their product.
+pub struct ChainVerifier<'a> {
+    pool: &'a [Certificate],
+    trusted: &'a [Certificate],
+    at: SystemTime,
+    verifications: usize,
+    /// (child DER, issuer DER) pairs whose signature check was done, and its result.
+    links: Vec<(Vec<u8>, Vec<u8>, bool)>,
+    /// Leaf certificates already judged, and the outcome.
+    judged: Vec<(Vec<u8>, core::result::Result<(), String>)>,
+}
+
+impl<'a> ChainVerifier<'a> {
+    /// A checker for certificates chaining through `pool` (the SignedData's
+    /// certificates and any extra ones) to one of `trusted`, every link valid
+    /// at `at` (the time of verification, or a time the caller asked for;
+    /// never the signer's own signingTime, which the signer writes).
+    pub fn new(pool: &'a [Certificate], trusted: &'a [Certificate], at: SystemTime) -> Self {
+        ChainVerifier {
+            pool,
+            trusted,
+            at,
+            verifications: 0,
+            links: Vec::new(),
+            judged: Vec::new(),
+        }
+    }
+
+    /// The signature verifications spent so far.
+    pub fn verifications(&self) -> usize {
+        self.verifications
+    }
+
+    /// Checks that `cert` chains to a trust anchor: each link's issuer name
+    /// matches the next certificate's subject and its signature verifies;
+    /// every certificate is valid at the checked time; the signer's
+    /// keyUsage, if present, allows digitalSignature or nonRepudiation; an
+    /// intermediate (an issuer that is not itself a trust anchor) has
+    /// basicConstraints cA and, if it has keyUsage, keyCertSign. Revocation
+    /// (CRL, OCSP) is not checked.
+    pub fn check(&mut self, cert: &Certificate) -> core::result::Result<(), String> {
+        if let Some((_, outcome)) = self.judged.iter().find(|(der, _)| der == cert.der()) {
+            return outcome.clone();
+        }
+        let outcome = self.walk(cert);
+        self.judged.push((cert.der().to_vec(), outcome.clone()));
+        outcome
+    }
+
+    fn walk(&mut self, cert: &Certificate) -> core::result::Result<(), String> {
+        use x509_cert::ext::pkix::KeyUsage;
+        if let Ok(Some((_, usage))) = cert.inner().tbs_certificate().get_extension::<KeyUsage>()
+            && !(usage.digital_signature() || usage.non_repudiation())
+        {
+            return Err("certificate keyUsage does not allow signing".into());
+        }
+        let mut path: Vec<&[u8]> = vec![cert.der()];
+        let mut current = cert.clone();
+        for _ in 0..MAX_CHAIN_LENGTH {
+            if self.at < current.not_before() || self.at > current.not_after() {
+                return Err(format!(
+                    "certificate {:?} is not valid at {}",
+                    current.subject(),
+                    der::DateTime::from_system_time(self.at)
+                        .map_or_else(|_| "the checked time".to_string(), |d| d.to_string())
+                ));
+            }
+            if self.trusted.iter().any(|t| t.der() == current.der()) {
+                return Ok(());
+            }
+            let next = self.issuer_of(&current)?;
+            if next.der() == current.der() {
+                return Err(format!(
+                    "self-signed certificate {:?} is not trusted",
+                    current.subject()
+                ));
+            }
+            if path.contains(&next.der()) {
+                return Err(format!(
+                    "certificate loop: {:?} appears twice in its own chain",
+                    next.subject()
+                ));
+            }
+            // Anchors are trusted as configured; an intermediate must be a CA.
+            if !self.trusted.iter().any(|t| t.der() == next.der()) {
+                check_intermediate(next)?;
+            }
+            path.push(next.der());
+            current = next.clone();
+        }
+        Err(format!("certificate chain longer than {MAX_CHAIN_LENGTH}"))
+    }
+
+    /// The first candidate (anchors, then the pool) whose subject is
+    /// `child`'s issuer, whose key identifier does not contradict the
+    /// child's authority key identifier, and whose key verifies `child`.
+    fn issuer_of(&mut self, child: &Certificate) -> core::result::Result<&'a Certificate, String> {
+        let issuer_name = child.inner().tbs_certificate().issuer();
+        let wanted_key_id = authority_key_id(child);
+        let candidates = self.trusted.iter().chain(self.pool.iter());
+        for candidate in candidates {
+            if candidate.inner().tbs_certificate().subject() != issuer_name {
+                continue;
+            }
+            if let (Some(wanted), Some(has)) = (&wanted_key_id, subject_key_id(candidate))
+                && *wanted != has
+            {
+                continue;
+            }
+            if let Some((_, _, ok)) = self
+                .links
+                .iter()
+                .find(|(c, i, _)| c == child.der() && i == candidate.der())
+            {
+                if *ok {
+                    return Ok(candidate);
+                }
+                continue;
+            }
+            if self.verifications >= MAX_CHAIN_VERIFICATIONS {
+                return Err(format!(
+                    "gave up looking for the issuer of {:?}: this input already cost \
+                     {MAX_CHAIN_VERIFICATIONS} certificate signature checks (a resource limit)",
+                    child.subject()
+                ));
+            }
+            self.verifications += 1;
+            let ok = candidate
+                .verifying_key()
+                .is_ok_and(|k| child.verify_signed_by(&k).is_ok());
+            self.links
+                .push((child.der().to_vec(), candidate.der().to_vec(), ok));
+            if ok {
+                return Ok(candidate);
+            }
+        }
+        Err(format!("no trusted issuer found for {:?}", child.subject()))
+    }
+}
+
+/// An intermediate issuer must be a CA allowed to sign certificates.
+fn check_intermediate(cert: &Certificate) -> core::result::Result<(), String> {
+    use x509_cert::ext::pkix::{BasicConstraints, KeyUsage};
+    let tbs = cert.inner().tbs_certificate();
+    let is_ca = matches!(
+        tbs.get_extension::<BasicConstraints>(),
+        Ok(Some((_, bc))) if bc.ca
+    );
+    if !is_ca {
+        return Err(format!(
+            "issuer {:?} is not a CA certificate (basicConstraints cA is not set)",
+            cert.subject()
+        ));
+    }
+    if let Ok(Some((_, usage))) = tbs.get_extension::<KeyUsage>()
+        && !usage.key_cert_sign()
+    {
+        return Err(format!(
+            "issuer {:?} keyUsage does not allow keyCertSign",
+            cert.subject()
+        ));
+    }
+    Ok(())
+}
+
+/// The keyIdentifier of a certificate's authorityKeyIdentifier, if any.
+fn authority_key_id(cert: &Certificate) -> Option<Vec<u8>> {
+    use x509_cert::ext::pkix::AuthorityKeyIdentifier;
+    match cert
+        .inner()
+        .tbs_certificate()
+        .get_extension::<AuthorityKeyIdentifier>()
+    {
+        Ok(Some((_, aki))) => aki.key_identifier.map(|k| k.as_bytes().to_vec()),
+        _ => None,
+    }
+}
+
+/// A certificate's subjectKeyIdentifier, if any.
+fn subject_key_id(cert: &Certificate) -> Option<Vec<u8>> {
+    match cert
+        .inner()
+        .tbs_certificate()
+        .get_extension::<SubjectKeyIdentifier>()
+    {
+        Ok(Some((_, ski))) => Some(ski.0.as_bytes().to_vec()),
+        _ => None,
+    }
+}
+
+/// Checks one certificate's chain with a fresh [`ChainVerifier`] (see
+/// [`ChainVerifier::check`]). To check the signers of one SignedData, share
+/// one `ChainVerifier` between them so the work is bounded for the input.
 pub fn check_chain(
     cert: &Certificate,
     pool: &[Certificate],
     trusted: &[Certificate],
     at: SystemTime,
 ) -> core::result::Result<(), String> {
-    use x509_cert::ext::pkix::KeyUsage;
-    if let Ok(Some((_, usage))) = cert.inner().tbs_certificate().get_extension::<KeyUsage>()
-        && !(usage.digital_signature() || usage.non_repudiation())
-    {
-        return Err("certificate keyUsage does not allow signing".into());
-    }
-    let mut current = cert.clone();
-    for _ in 0..MAX_CHAIN_LENGTH {
-        if at < current.not_before() || at > current.not_after() {
-            return Err(format!(
-                "certificate {:?} is not valid at {}",
-                current.subject(),
-                der::DateTime::from_system_time(at)
-                    .map_or_else(|_| "the checked time".to_string(), |d| d.to_string())
-            ));
-        }
-        if trusted.iter().any(|t| t.der() == current.der()) {
-            return Ok(());
-        }
-        let issuer_name = current.inner().tbs_certificate().issuer();
-        let issuer = trusted
-            .iter()
-            .chain(pool.iter())
-            .filter(|c| c.inner().tbs_certificate().subject() == issuer_name)
-            .find(|c| {
-                c.verifying_key()
-                    .is_ok_and(|k| current.verify_signed_by(&k).is_ok())
-            });
-        match issuer {
-            Some(next) if next.der() == current.der() => {
-                return Err(format!(
-                    "self-signed certificate {:?} is not trusted",
-                    current.subject()
-                ));
-            }
-            Some(next) => {
-                // Anchors are trusted as configured; an intermediate must be a CA.
-                if !trusted.iter().any(|t| t.der() == next.der()) {
-                    use x509_cert::ext::pkix::BasicConstraints;
-                    let is_ca = matches!(
-                        next.inner().tbs_certificate().get_extension::<BasicConstraints>(),
-                        Ok(Some((_, bc))) if bc.ca
-                    );
-                    if !is_ca {
-                        return Err(format!(
-                            "issuer {:?} is not a CA certificate (basicConstraints cA is not set)",
-                            next.subject()
-                        ));
-                    }
-                    if let Ok(Some((_, usage))) =
-                        next.inner().tbs_certificate().get_extension::<KeyUsage>()
-                        && !usage.key_cert_sign()
-                    {
-                        return Err(format!(
-                            "issuer {:?} keyUsage does not allow keyCertSign",
-                            next.subject()
-                        ));
-                    }
-                }
-                current = next.clone();
-            }
-            None => {
-                return Err(format!(
-                    "no trusted issuer found for {:?}",
-                    current.subject()
-                ));
-            }
-        }
-    }
-    Err(format!("certificate chain longer than {MAX_CHAIN_LENGTH}"))
+    ChainVerifier::new(pool, trusted, at).check(cert)
 }

@@ -118,7 +118,14 @@ pub fn verify(
         }
     }
     .map_err(|e| CliError::input(format!("cannot read signature {sig}: {e}")))?;
-    let pool = &report.certificates;
+    // Certificates are judged at the time of verification (or --at), never
+    // at the signingTime the signer wrote; one checker for all signers
+    // bounds the chain-building work for this input.
+    let mut chains = cms::ChainVerifier::new(
+        &report.certificates,
+        &trusted,
+        at.unwrap_or_else(SystemTime::now),
+    );
     let mut all_ok = true;
     for signer in &report.signers {
         let subject = signer.subject.clone().unwrap_or_else(|| "-".into());
@@ -127,8 +134,7 @@ pub fn verify(
             && !trusted.is_empty()
             && let Some(cert) = &signer.certificate
         {
-            let when = at.or(signer.signing_time).unwrap_or_else(SystemTime::now);
-            outcome = cms::verify::check_chain(cert, pool, &trusted, when);
+            outcome = chains.check(cert);
         }
         match outcome {
             Ok(()) => {
