@@ -764,3 +764,61 @@ fn the_guides_request_data_sign_example_verifies() {
             .unwrap();
     assert!(!report.all_valid());
 }
+
+/// RFC 7515 `crit` and the issuer's trailing slashes (issue 28, item 7):
+/// tokens signed by OpenSSL, so only the checks under test can refuse them.
+#[test]
+fn critical_headers_and_slashed_issuers_are_refused() {
+    if !engine_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (key, cert_path, _) = openssl_identity(dir.path(), 256, "A");
+    let cert = Certificate::from_pem_or_der(&fs::read(&cert_path).unwrap()).unwrap();
+    let verifier = JwtVerifier::new(std::slice::from_ref(&cert))
+        .unwrap()
+        .client_id("TESTAPPLICATION")
+        .now(NOW);
+    let plain = serde_json::json!({"alg": "GOST3410_2012_256", "typ": "JWT", "ver": 0});
+    let token = openssl_token(dir.path(), &key, "-md_gost12_256", &plain, &access_claims());
+    verifier.verify(&token).unwrap();
+
+    for crit in [
+        serde_json::json!(["exp"]),
+        serde_json::json!(["urn:example:unknown"]),
+        serde_json::json!([]),
+    ] {
+        let mut header = plain.clone();
+        header["crit"] = crit.clone();
+        header["urn:example:unknown"] = serde_json::json!(true);
+        let token = openssl_token(
+            dir.path(),
+            &key,
+            "-md_gost12_256",
+            &header,
+            &access_claims(),
+        );
+        let err = verifier.verify(&token).unwrap_err();
+        assert!(
+            matches!(&err, JwtError::Malformed(m) if m.contains("crit")),
+            "{crit}: {err}"
+        );
+    }
+
+    // One final slash on either side is the same issuer; several are not.
+    for (iss, accepted) in [
+        ("http://esia.gosuslugi.ru", true),
+        ("http://esia.gosuslugi.ru/", true),
+        ("http://esia.gosuslugi.ru//", false),
+        ("http://esia.gosuslugi.ru///", false),
+    ] {
+        let mut claims = access_claims();
+        claims["iss"] = serde_json::json!(iss);
+        let token = openssl_token(dir.path(), &key, "-md_gost12_256", &plain, &claims);
+        let result = verifier.verify(&token);
+        assert_eq!(result.is_ok(), accepted, "{iss}: {result:?}");
+        if !accepted {
+            assert!(matches!(result, Err(JwtError::WrongIssuer { .. })));
+        }
+    }
+}

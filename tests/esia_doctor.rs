@@ -579,3 +579,47 @@ fn standard_base64_secret_is_flagged() {
     assert!(d.found(Mistake::SecretStandardBase64), "{:#?}", d.findings);
     assert!(!d.found(Mistake::SignatureNotVerified));
 }
+
+/// Extreme request times (issue 28, item 5): a finding, never an overflow.
+#[test]
+fn extreme_request_times_are_reported_not_overflowed() {
+    let signer = identity(CurveId::CryptoProA);
+    let f = fields();
+    let secret = raw_secret(&signer, "anything");
+    for now in [
+        i64::MIN,
+        i64::MIN + 1,
+        -1,
+        esia::LATEST_REQUEST_TIME + 1,
+        i64::MAX,
+    ] {
+        let mut input = input(&signer, Flow::Authorize, f.clone(), &secret);
+        input.now = Some(now);
+        let d = esia::diagnose(&input);
+        assert!(
+            d.findings
+                .iter()
+                .any(|f| f.problem.contains("outside 1970-01-01..9999-12-31")),
+            "{now}: {:#?}",
+            d.findings
+        );
+    }
+    // The command line too: no panic, whatever --now says.
+    let dir = tempfile::tempdir().unwrap();
+    let cert = dir.path().join("cert.pem");
+    std::fs::write(&cert, signer.certificate().to_pem()).unwrap();
+    for now in [i64::MIN.to_string(), i64::MAX.to_string(), "-1".into()] {
+        let out = common::run(&[
+            "esia",
+            "doctor",
+            "--cert",
+            cert.to_str().unwrap(),
+            "--client-secret",
+            "AAAA",
+            "--now",
+            &now,
+        ]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "--now {now}: {err}");
+    }
+}

@@ -204,6 +204,10 @@ fn ok(text: impl Into<String>) -> Finding {
     }
 }
 
+/// The latest request time the doctor reasons about (9999-12-31T23:59:59Z,
+/// the last second an ESIA timestamp can spell), in Unix seconds.
+pub const LATEST_REQUEST_TIME: i64 = 253_402_300_799;
+
 /// Runs every check.
 pub fn diagnose(input: &DoctorInput) -> Diagnosis {
     let now = input.now.unwrap_or_else(|| {
@@ -212,8 +216,22 @@ pub fn diagnose(input: &DoctorInput) -> Diagnosis {
             .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
     });
     let mut findings = Vec::new();
-    check_fields(input, now, &mut findings);
-    check_certificate(input, now, &mut findings);
+    if (0..=LATEST_REQUEST_TIME).contains(&now) {
+        check_fields(input, now, &mut findings);
+        check_certificate(input, now, &mut findings);
+    } else {
+        // Time arithmetic on such a value would overflow; say so instead.
+        findings.push(Finding {
+            mistake: None,
+            severity: Severity::Problem,
+            problem: format!(
+                "request time {now} (Unix seconds) is outside 1970-01-01..9999-12-31: \
+                 the timestamp and certificate validity were not checked"
+            ),
+            fix: "give the request time as Unix seconds in that range, or leave it out for now"
+                .into(),
+        });
+    }
     let expected_certificate_hash = client_certificate_hash(&input.certificate);
     check_certificate_hash(input, &expected_certificate_hash, &mut findings);
     let expected_signed_string = input
@@ -262,10 +280,12 @@ fn check_fields(input: &DoctorInput, now: i64, out: &mut Vec<Finding>) {
             ),
         )),
         Ok(ts) => {
-            let delta = now - ts.unix_seconds();
+            // Both times lie within years 0000..9999 here, so the difference fits.
+            let delta = now.saturating_sub(ts.unix_seconds());
             let hours = (delta as f64 / 3600.0).round() as i64;
-            let near_whole_hours =
-                hours != 0 && hours.abs() <= 14 && (delta - hours * 3600).abs() <= 300;
+            let near_whole_hours = hours != 0
+                && hours.abs() <= 14
+                && delta.saturating_sub(hours.saturating_mul(3600)).abs() <= 300;
             if near_whole_hours {
                 out.push(problem(
                     Mistake::TimestampWrongOffset,
@@ -345,7 +365,11 @@ fn restore_plus(timestamp: &str) -> String {
 
 fn check_certificate(input: &DoctorInput, now: i64, out: &mut Vec<Finding>) {
     let cert = &input.certificate;
-    let at = UNIX_EPOCH + std::time::Duration::from_secs(u64::try_from(now).unwrap_or(0));
+    let at = UNIX_EPOCH
+        .checked_add(std::time::Duration::from_secs(
+            u64::try_from(now).unwrap_or(0),
+        ))
+        .unwrap_or(UNIX_EPOCH);
     if at < cert.not_before() || at > cert.not_after() {
         out.push(problem(
             Mistake::CertificateExpired,

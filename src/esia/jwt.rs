@@ -181,8 +181,10 @@ pub struct JwtVerifier {
     now: Option<i64>,
 }
 
+/// Drops one final `/` (ESIA writes its issuer with one); several are a
+/// different issuer and do not match.
 fn trim_slash(s: &str) -> &str {
-    s.trim_end_matches('/')
+    s.strip_suffix('/').unwrap_or(s)
 }
 
 impl JwtVerifier {
@@ -263,6 +265,15 @@ impl JwtVerifier {
             .map_err(|e| JwtError::Malformed(format!("header is not JSON: {e}")))?;
         let header: Header = serde_json::from_value(header_json.clone())
             .map_err(|e| JwtError::Malformed(format!("header: {e}")))?;
+        // RFC 7515 section 4.1.11: a token naming critical header parameters
+        // the verifier does not understand must be rejected. This verifier
+        // understands none.
+        if let Some(crit) = header_json.get("crit") {
+            return Err(JwtError::Malformed(format!(
+                "header lists critical extensions {crit} that this verifier does not \
+                 understand (RFC 7515 \"crit\")"
+            )));
+        }
         let alg = JwtAlgorithm::from_name(&header.alg)?;
         let signature = decode("signature", sig_b64)?;
         let signing_input = &token[..header_b64.len() + 1 + payload_b64.len()];

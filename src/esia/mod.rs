@@ -40,7 +40,9 @@ pub use claims::{Audience, Claims, Header, Oid};
 pub use client_secret::{
     ByteOrder, ClientSecret, ClientSecretBuilder, Field, Fields, Flow, signed_string,
 };
-pub use doctor::{Diagnosis, DoctorInput, Finding, Mistake, Severity, diagnose};
+pub use doctor::{
+    Diagnosis, DoctorInput, Finding, LATEST_REQUEST_TIME, Mistake, Severity, diagnose,
+};
 pub use jwt::{JwtAlgorithm, JwtError, JwtVerifier, VerifiedToken};
 pub use pkce::{Pkce, PkceMethod};
 pub use request_data::{RequestDataHeaders, request_data_sign, verify_request_data};

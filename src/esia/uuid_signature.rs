@@ -119,7 +119,10 @@ pub fn verify_uuid_signature(
                 "no signingTime attribute: ESIA cannot tell its age",
             )
         })?;
-        if at > now + Duration::from_secs(300) {
+        if now
+            .checked_add(Duration::from_secs(300))
+            .is_none_or(|limit| at > limit)
+        {
             return Err(Error::invalid(
                 "UUID signature",
                 "its signingTime is in the future",
