@@ -218,17 +218,17 @@ else
   missing "php-cli with FFI (and the gost engine)"
 fi
 
-step "README snippets (C, Python, PHP), exactly as written"
+step "ffi/README.md snippets (C, Python, PHP), exactly as written"
 SNIP="$WORK/snippets"
 mkdir -p "$SNIP"
-# Each block follows a line <!-- ffi-snippet: FILE --> in README.md.
+# Each block follows a line <!-- ffi-snippet: FILE --> in ffi/README.md.
 awk -v dir="$SNIP" '
   match($0, /<!-- ffi-snippet: [^ ]+ -->/) { name = substr($0, RSTART + 18, RLENGTH - 22); next }
   name != "" && /^```/ { if (open) { close(dir "/" name); name = ""; open = 0 } else open = 1; next }
   open { print > (dir "/" name) }
-' "$ROOT/README.md"
+' "$FFI/README.md"
 for f in example.c example.py example.php; do
-  [ -s "$SNIP/$f" ] || { echo "ffi: README.md has no $f snippet" >&2; exit 1; }
+  [ -s "$SNIP/$f" ] || { echo "ffi: ffi/README.md has no $f snippet" >&2; exit 1; }
 done
 cp "$KEY" "$SNIP/key.pem"
 cp "$CERT" "$SNIP/cert.pem"
