@@ -20,6 +20,10 @@ set -euo pipefail
 cd "$(dirname "$0")"
 FFI=$PWD
 ROOT=$(cd .. && pwd)
+# ffi/ is a member of the root workspace, whose release profile is the shipped
+# one (thin LTO, one codegen unit); these checks build as ffi/ did on its own.
+export CARGO_PROFILE_RELEASE_LTO="${CARGO_PROFILE_RELEASE_LTO:-false}"
+export CARGO_PROFILE_RELEASE_CODEGEN_UNITS="${CARGO_PROFILE_RELEASE_CODEGEN_UNITS:-16}"
 CNF="$ROOT/tests/data/ossl.cnf"
 CONTAINER="$ROOT/vectors/cryptopro/ilimurzin-esia/otvconba.000"
 CONTAINER_CERT="$ROOT/vectors/cryptopro/ilimurzin-esia/otvconba.cer"
@@ -76,7 +80,7 @@ fi
 step "staged install with pkg-config"
 STAGE="$WORK/stage"
 mkdir -p "$STAGE/lib/pkgconfig" "$STAGE/include"
-cp target/release/libgostcms.so target/release/libgostcms.a "$STAGE/lib/"
+cp "$ROOT/target/release/libgostcms.so" "$ROOT/target/release/libgostcms.a" "$STAGE/lib/"
 cp include/gostcms.h "$STAGE/include/"
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 sed -e "s|@PREFIX@|$STAGE|" -e "s|@VERSION@|$version|" gostcms.pc.in >"$STAGE/lib/pkgconfig/gostcms.pc"
@@ -214,17 +218,17 @@ else
   missing "php-cli with FFI (and the gost engine)"
 fi
 
-step "README snippets (C, Python, PHP), exactly as written"
+step "ffi/README.md snippets (C, Python, PHP), exactly as written"
 SNIP="$WORK/snippets"
 mkdir -p "$SNIP"
-# Each block follows a line <!-- ffi-snippet: FILE --> in README.md.
+# Each block follows a line <!-- ffi-snippet: FILE --> in ffi/README.md.
 awk -v dir="$SNIP" '
   match($0, /<!-- ffi-snippet: [^ ]+ -->/) { name = substr($0, RSTART + 18, RLENGTH - 22); next }
   name != "" && /^```/ { if (open) { close(dir "/" name); name = ""; open = 0 } else open = 1; next }
   open { print > (dir "/" name) }
-' "$ROOT/README.md"
+' "$FFI/README.md"
 for f in example.c example.py example.php; do
-  [ -s "$SNIP/$f" ] || { echo "ffi: README.md has no $f snippet" >&2; exit 1; }
+  [ -s "$SNIP/$f" ] || { echo "ffi: ffi/README.md has no $f snippet" >&2; exit 1; }
 done
 cp "$KEY" "$SNIP/key.pem"
 cp "$CERT" "$SNIP/cert.pem"

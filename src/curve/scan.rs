@@ -13,13 +13,9 @@
 //! per 32 bytes computing `out | (entry & mask)`), AVX2 (`vpcmpeqq`, then
 //! `vpand` and `vpor`), and portable code that the compiler turns into SSE2
 //! `pand`/`por` with a mask made in a general register. The scan is bound
-//! by instructions, not by memory: in a scratch benchmark on the Intel VM a
-//! 32-entry row of 96-byte entries took the same time whether it came from
-//! L1 (one row over and over) or from L2 (43 rows in turn), 105-116 ns
-//! portable, 65-74 ns AVX2 and 46-48 ns AVX-512VL (three rounds). Letting
-//! the compiler vectorise the portable loop for AVX2 (`#[target_feature]`
-//! on the same Rust) gave 131-141 ns: it vectorised across entries with
-//! lane inserts. `GOSTCMS_NO_AVX=1` in the environment selects the
+//! by instructions, not by memory, and letting the compiler vectorise the
+//! portable loop (across entries, with lane inserts) was slower than the
+//! intrinsics (`docs/performance.md`). `GOSTCMS_NO_AVX=1` in the environment selects the
 //! portable scan.
 
 /// K field elements of N limbs: the stored form of a table entry.

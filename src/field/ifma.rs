@@ -24,9 +24,9 @@
 //! then added (one lane shuffle per column), reduced, and duplicated.
 //!
 //! On tc26-256-A the same design (6 limbs of radix 2^43) measured no
-//! faster than the scalar 4-limb code (33.9-35.6 us per verification
-//! against 33.8-34.5 us in the same probe), since there the lane moves
-//! between the products weigh as much as the products; it is not used.
+//! faster than the scalar 4-limb code, since there the lane moves between
+//! the products weigh as much as the products; it is not used
+//! (`docs/performance.md`).
 //!
 //! Nothing branches on or indexes memory by values, but this is only used
 //! for verification, where every value is public anyway.

@@ -5,8 +5,7 @@
 //! optimiser. For the moduli `m = 2^(64N) - c` it also reduces lazily:
 //! values are any integers below `2^(64N)` (each stands for its residue
 //! mod m), so a product or a sum ends once it fits in N limbs, without
-//! the final conditional subtraction of m. In a scratch benchmark of the
-//! Edwards doubling on 4 limbs this took 130 -> 99 ns. [`PublicField::canonical`]
+//! the final conditional subtraction of m. [`PublicField::canonical`]
 //! brings a value back below m, for comparisons and for the constant-time
 //! code, which requires reduced inputs.
 //!

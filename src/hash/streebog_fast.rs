@@ -14,23 +14,15 @@
 //! T[j][byte i of word j of x], where T[j][v] = l(pi(v) << 8j). The tables
 //! are computed at compile time from pi and the matrix A.
 //!
-//! How the lookups are fed (measured on a 2-core Zen 3 EPYC VM,
-//! `gostcms speed --op hash --seconds 2 --threads 1`, 1 MiB, four runs
-//! alternating with the previous binary, medians; single runs vary by
-//! 20-30 % on that shared machine): the 12 rounds keep the two chains as
+//! How the lookups are fed (the measurements: `docs/performance.md`):
+//! the 12 rounds keep the two chains as
 //! the inputs of their next LPS, xs = S ^ K and xk = K ^ C_i, in 64-byte
 //! buffers. Each LPS is an out-of-line function that reads its buffer as
 //! sixteen 32-bit halves (per half: `movzx` of the low and the high byte
 //! register, two shifts for the upper two bytes, four `xor reg, [table]`)
 //! and writes the next input with 64-bit stores, which the next LPS's
-//! narrower loads can take from store-to-load forwarding. The previous
-//! code returned `[u64; 8]` and xored it in vector registers with 128-bit
-//! loads over two 64-bit stores (no forwarding), and walked 64-bit words
-//! with a shift per byte: Streebog-256 went from 85 to 112 MB/s,
-//! Streebog-512 from 88 to 122 MB/s. Byte loads for every index (two
-//! loads per lookup) and mixes of byte loads with shifted halves were
-//! tried in a scratch crate and were no faster: with 64 table loads per
-//! LPS the three load ports and the two shift-capable ALUs are both close
+//! narrower loads can take from store-to-load forwarding. With 64 table
+//! loads per LPS the load ports and the shift-capable ALUs are both close
 //! to saturation.
 //!
 //! The lookups are indexed by state bytes, so the running time may depend
@@ -42,8 +34,8 @@
 //! point of a key agreement): its LPS has no data-dependent branch or
 //! memory index. S scans all 256 entries of pi for eight bytes at a time
 //! (SWAR masks), P is a fixed byte transposition, L xors the matrix rows
-//! under bit masks. It is about two hundred times slower, which is nothing
-//! for the two or three blocks a key agreement hashes.
+//! under bit masks. It is much slower, which is nothing for the two or
+//! three blocks a key agreement hashes.
 //!
 //! Tests check both against the `streebog` crate on random inputs of every
 //! length around the block boundaries, and against the standard's examples

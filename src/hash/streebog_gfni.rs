@@ -33,24 +33,11 @@
 //! N and m are transposed on entry and h back on exit (`vpermb` again,
 //! transposition being an involution).
 //!
-//! Measured on the Intel VM (Ice Lake server, TSC 2.1 GHz), in TSC
-//! cycles: one LPS has a latency of 20.8-23.5 and costs 13.9-16.3 per LPS
-//! with two chains in flight; a 1 MiB Streebog-256 took 391-394 per
-//! block (the table code: 1,712-2,509 in an earlier run of the probe). A
-//! block's critical path is thirteen LPS deep (the key chain), and only
-//! two chains are ever in flight, so latency counts as much as port 5.
-//! Tried and not kept: four input shuffles and one output shuffle per LPS
-//! instead of eight (lane rotations by 0-3 with products for output
-//! rotations 0 and 4, whose differences cover all eight block diagonals).
-//! In two rounds of the probe it was faster with four chains (10.4-14.0
-//! against 11.6-15.2) but its latency was longer (24.7-28.1), and with two
-//! chains, a block's case, it was slower in five pairings of six
-//! (14.7-17.1 against 13.9-16.3). Broadcasting the words from a stored
-//! copy (`vpbroadcastq` loads, no port 5) was slower still (18.0 against
-//! 14.9 with two chains): the store-to-load forwarding lengthens every
-//! LPS. Keeping h in a register across blocks and N as a lane add
-//! (`compress_blocks`) took a block from 494 to 418 cycles, and reading
-//! each block's words once (for the product and for Sigma) to 391-394.
+//! A block's critical path is thirteen LPS deep (the key chain), and only
+//! two chains are ever in flight, so latency counts as much as port 5;
+//! `compress_blocks` keeps h in a register across blocks, advances N with
+//! a lane add and reads each block's words once (for the product and for
+//! Sigma). Measurements and the variants tried: `docs/performance.md`.
 //!
 //! No memory address or branch depends on the data: every byte of the
 //! state is an operand of the same instructions whatever its value. The
