@@ -1,12 +1,22 @@
-//! `gostcms`: the command line (contract: ../shared/docs/cli.md).
+//! `gostcms`: the command line (contract: docs/cli.md).
 //!
 //! Exit codes: 0 done / valid, 1 a check failed, 2 usage error or unreadable
 //! input. Errors are one line on stderr, `gostcms: <message>`.
 
 #![forbid(unsafe_code)]
 
+/// `println!` through [`input::out`]: evaluates to `Result<(), CliError>`,
+/// quiet on a closed pipe.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::input::out(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 #[path = "gostcms/cms.rs"]
 mod cms;
+#[path = "gostcms/cpu.rs"]
+mod cpu;
 #[path = "gostcms/demo.rs"]
 mod demo;
 #[path = "gostcms/esia.rs"]
@@ -17,6 +27,8 @@ mod input;
 mod jwt;
 #[path = "gostcms/keyio.rs"]
 mod keyio;
+#[path = "gostcms/smime.rs"]
+mod smime;
 #[path = "gostcms/speed.rs"]
 mod speed;
 
@@ -35,6 +47,10 @@ pub struct CliError {
     code: u8,
     message: String,
 }
+
+/// Exit status when stdout is a closed pipe: what a shell reports for a
+/// coreutils program killed by SIGPIPE (128 + 13), with nothing on stderr.
+pub const EXIT_BROKEN_PIPE: u8 = 141;
 
 impl CliError {
     /// Exit 2: bad arguments.
@@ -62,17 +78,34 @@ impl CliError {
             message: message.into(),
         }
     }
+
+    /// Stdout is a closed pipe (`gostcms hash big | head -c1`): exit
+    /// [`EXIT_BROKEN_PIPE`] quietly, as coreutils do.
+    pub fn broken_pipe() -> Self {
+        CliError {
+            code: EXIT_BROKEN_PIPE,
+            message: String::new(),
+        }
+    }
+
+    /// A failed write of `what` to `path`: quiet on a closed pipe.
+    pub fn output(e: std::io::Error, what: &str, path: &str) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            CliError::broken_pipe()
+        } else if path == "-" {
+            CliError::input(format!("cannot write {what} to stdout: {e}"))
+        } else {
+            CliError::input(format!("cannot write {what} {path}: {e}"))
+        }
+    }
 }
 
 #[derive(Parser)]
 #[command(
     name = "gostcms",
-    version,
     about = "GOST R 34.10-2012 / Streebog signing for ESIA integrations"
 )]
 struct Cli {
-    #[command(flatten)]
-    secrets: keyio::SecretArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -93,7 +126,8 @@ enum KeyCommand {
         /// Any key source: PKCS#8 (encrypted or not), PFX, container:DIR, pfx:FILE.
         #[arg(long, value_name = "KEY")]
         key: Option<String>,
-        /// Where to write the PKCS#8 PEM key (`-`: stdout).
+        /// Where to write the PKCS#8 PEM key (`-`: stdout). A new file,
+        /// mode 0600; an existing one is replaced only with --force.
         #[arg(long)]
         out: String,
         /// Also write the key's certificate (PEM) here.
@@ -102,26 +136,36 @@ enum KeyCommand {
         /// A certificate the key must match (exit 1 when it does not).
         #[arg(long, value_name = "CERT")]
         cert: Option<String>,
+        /// Replace an existing --out file (never through a symbolic link).
+        #[arg(long)]
+        force: bool,
+        /// Do not print what was written (curve, subject, fingerprint).
+        #[arg(long, short)]
+        quiet: bool,
+        #[command(flatten)]
+        secrets: keyio::SecretArgs,
     },
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Hash a file: lower-case hex digest.
+    /// Hash files: lower-case hex digest; with several files, one
+    /// `DIGEST  FILE` line each (sha256sum style).
     Hash {
         /// streebog256, streebog512 or gost94.
         #[arg(long, default_value = "streebog256")]
         alg: String,
-        /// Input file, `-` for stdin.
+        /// Input files, `-` for stdin.
         #[arg(default_value = "-")]
-        file: String,
+        files: Vec<String>,
     },
     /// Generate a PKCS#8 key, optionally with a self-signed certificate.
     Keygen {
         /// Curve name or OID (cryptopro-a, tc26-256-a, tc26-512-a, ...).
         #[arg(long)]
         curve: String,
-        /// Where to write the PKCS#8 PEM key (`-`: stdout).
+        /// Where to write the PKCS#8 PEM key (`-`: stdout). A new file,
+        /// mode 0600; an existing one is replaced only with --force.
         #[arg(long)]
         out: String,
         /// Also write a self-signed certificate here.
@@ -133,6 +177,9 @@ enum Command {
         /// Certificate validity in days.
         #[arg(long, default_value_t = 365)]
         days: u32,
+        /// Replace an existing --out file (never through a symbolic link).
+        #[arg(long)]
+        force: bool,
     },
     /// Raw GOST signature (s||r big-endian) of a file.
     RawSign {
@@ -144,11 +191,13 @@ enum Command {
         #[arg(long)]
         reverse: bool,
         /// Output encoding.
-        #[arg(long, value_enum, default_value = "base64url")]
+        #[arg(long, value_enum, ignore_case = true, default_value = "base64url")]
         format: SigFormat,
         /// Input file, `-` for stdin.
         #[arg(default_value = "-")]
         file: String,
+        #[command(flatten)]
+        secrets: keyio::SecretArgs,
     },
     /// Verify a raw GOST signature; exit 1 when it does not verify.
     RawVerify {
@@ -165,15 +214,17 @@ enum Command {
         #[arg(default_value = "-")]
         file: String,
     },
-    /// CMS SignedData over a file: detached by default.
+    /// CMS SignedData over files: detached by default.
     Sign {
         /// Private key: PKCS#8 (PEM/DER, encrypted or not), PFX, CryptoPro
-        /// container folder; `container:DIR` / `pfx:FILE` force the kind.
+        /// container folder, or a PEM file holding the key and its
+        /// certificate; `container:DIR` / `pfx:FILE` force the kind.
         #[arg(long)]
         key: String,
-        /// The key's certificate, PEM or DER.
+        /// The key's certificate, PEM or DER (default: the one in the
+        /// PFX, container or PEM file of --key).
         #[arg(long)]
-        cert: String,
+        cert: Option<String>,
         /// Put the content inside the SignedData.
         #[arg(long)]
         attached: bool,
@@ -184,18 +235,24 @@ enum Command {
         #[arg(long)]
         cades: bool,
         /// Output encoding.
-        #[arg(long, value_enum, default_value = "der")]
+        #[arg(long, value_enum, ignore_case = true, default_value = "der")]
         format: cms::CmsFormat,
-        /// Output file (`-`: stdout).
-        #[arg(long, default_value = "-")]
-        out: String,
-        /// Content, `-` for stdin.
+        /// Output file (`-`: stdout); one input file only.
+        #[arg(long)]
+        out: Option<String>,
+        /// With several files (or this option): write NAME.sig for each
+        /// FILE in this folder (default: beside each FILE).
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<String>,
+        /// Content files, `-` for stdin.
         #[arg(default_value = "-")]
-        file: String,
+        files: Vec<String>,
+        #[command(flatten)]
+        secrets: keyio::SecretArgs,
     },
     /// Verify CMS SignedData; one line per signer, exit 0 when all verify.
     Verify {
-        /// The signature: DER, BER, PEM, base64 or base64url.
+        /// The signature: DER, BER, PEM, base64, base64url or S/MIME.
         signature: String,
         /// Detached content (`-`: stdin).
         #[arg(long)]
@@ -206,6 +263,9 @@ enum Command {
         /// Check certificate validity at this instant (RFC 3339) instead of the signing time.
         #[arg(long)]
         at: Option<String>,
+        /// Print the report as JSON instead of one line per signer.
+        #[arg(long)]
+        json: bool,
     },
     /// Tokens ESIA issues.
     Jwt {
@@ -223,7 +283,7 @@ enum Command {
         #[arg(long, default_value = "all")]
         curve: String,
         /// Operation.
-        #[arg(long, value_enum, default_value = "all")]
+        #[arg(long, value_enum, ignore_case = true, default_value = "all")]
         op: speed::SpeedOp,
         /// Seconds per measurement.
         #[arg(long, default_value_t = 1.0)]
@@ -266,14 +326,35 @@ enum JwtCommand {
     },
 }
 
-fn hash(alg: &str, file: &str) -> Result<(), CliError> {
+fn hash(alg: &str, files: &[String]) -> Result<(), CliError> {
     let alg: HashAlg = alg
         .parse()
         .map_err(|e: gostcms::Error| CliError::usage(e.to_string()))?;
-    let mut hasher = Hasher::new(alg);
-    copy_input(file, "input", &mut hasher)?;
-    println!("{}", hex::encode(hasher.finalize()));
-    Ok(())
+    if files.iter().filter(|f| *f == "-").count() > 1 {
+        return Err(CliError::usage("stdin (-) can be read only once"));
+    }
+    if let [file] = files {
+        let mut hasher = Hasher::new(alg);
+        copy_input(file, "input", &mut hasher)?;
+        return outln!("{}", hex::encode(hasher.finalize()));
+    }
+    // Several files: sha256sum-style lines; an unreadable file is reported
+    // on stderr and the others still hashed, exit 2 at the end.
+    let mut failed = None;
+    for file in files {
+        let mut hasher = Hasher::new(alg);
+        match copy_input(file, "input", &mut hasher) {
+            Ok(()) => outln!("{}  {file}", hex::encode(hasher.finalize()))?,
+            Err(e) => {
+                input::error_line(e.message());
+                failed = Some(e);
+            }
+        }
+    }
+    match failed {
+        Some(_) => Err(CliError::input(String::new())),
+        None => Ok(()),
+    }
 }
 
 fn keygen(
@@ -282,6 +363,7 @@ fn keygen(
     cert: Option<&str>,
     subject: &str,
     days: u32,
+    force: bool,
 ) -> Result<(), CliError> {
     let curve: CurveId = curve
         .parse()
@@ -292,9 +374,9 @@ fn keygen(
         .map(|_| keyio::self_signed(&key, subject, days, None))
         .transpose()
         .map_err(|e| CliError::usage(format!("cannot make certificate: {e}")))?;
-    write_output(out, keyio::key_pem(&key).as_bytes(), "key", true)?;
+    write_output(out, keyio::key_pem(&key).as_bytes(), "key", true, force)?;
     if let (Some(path), Some(c)) = (cert, certificate) {
-        write_output(path, c.to_pem().as_bytes(), "certificate", false)?;
+        write_output(path, c.to_pem().as_bytes(), "certificate", false, false)?;
     }
     Ok(())
 }
@@ -304,6 +386,13 @@ fn raw_sign(key: &str, reverse: bool, format: SigFormat, file: &str) -> Result<(
         return Err(CliError::usage(
             "the key and the data cannot both come from stdin",
         ));
+    }
+    if format == SigFormat::Bin {
+        input::refuse_binary_to_terminal(
+            "-",
+            "signature",
+            "use --format base64url (or hex, base64), or redirect stdout to a file",
+        )?;
     }
     let key = keyio::load_key(key)?;
     let mut hasher = Hasher::new(key.hash_alg());
@@ -321,8 +410,13 @@ fn raw_sign(key: &str, reverse: bool, format: SigFormat, file: &str) -> Result<(
         &keyio::encode_signature(&bytes, format),
         "signature",
         false,
+        false,
     )
 }
+
+/// Largest signature file `raw-verify` reads: a 128-byte signature is 256
+/// hex digits; wrapped, percent-encoded base64 stays far below this.
+const MAX_RAW_SIGNATURE_FILE: usize = 16 * 1024;
 
 fn raw_verify(cert: &str, signature: &str, reverse: bool, file: &str) -> Result<(), CliError> {
     if signature == "-" && file == "-" {
@@ -331,7 +425,7 @@ fn raw_verify(cert: &str, signature: &str, reverse: bool, file: &str) -> Result<
         ));
     }
     let vk = keyio::load_public(cert)?;
-    let sig_bytes = input::read_input(signature, "signature")?;
+    let sig_bytes = input::read_input_bounded(signature, "signature", MAX_RAW_SIGNATURE_FILE)?;
     let sig = keyio::decode_signature(&sig_bytes, reverse)
         .map_err(|e| CliError::input(format!("cannot read signature {signature}: {e}")))?;
     let want = vk.curve().key_size().signature_len();
@@ -345,34 +439,35 @@ fn raw_verify(cert: &str, signature: &str, reverse: bool, file: &str) -> Result<
     let mut hasher = Hasher::new(vk.hash_alg());
     copy_input(file, "input", &mut hasher)?;
     match vk.verify_prehash(&hasher.finalize(), &sig) {
-        Ok(()) => {
-            println!("OK");
-            Ok(())
-        }
+        Ok(()) => outln!("OK"),
         Err(e) => {
-            println!("FAIL {e}");
+            outln!("FAIL {e}")?;
             Err(CliError::check(e.to_string()))
         }
     }
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
-    keyio::set_secrets(cli.secrets)?;
     match cli.command {
-        Command::Hash { alg, file } => hash(&alg, &file),
+        Command::Hash { alg, files } => hash(&alg, &files),
         Command::Keygen {
             curve,
             out,
             cert,
             subject,
             days,
-        } => keygen(&curve, &out, cert.as_deref(), &subject, days),
+            force,
+        } => keygen(&curve, &out, cert.as_deref(), &subject, days, force),
         Command::RawSign {
             key,
             reverse,
             format,
             file,
-        } => raw_sign(&key, reverse, format, &file),
+            secrets,
+        } => {
+            keyio::set_secrets(secrets)?;
+            raw_sign(&key, reverse, format, &file)
+        }
         Command::RawVerify {
             cert,
             signature,
@@ -387,14 +482,32 @@ fn run(cli: Cli) -> Result<(), CliError> {
             cades,
             format,
             out,
-            file,
-        } => cms::sign(&key, &cert, attached, no_attrs, cades, format, &out, &file),
+            out_dir,
+            files,
+            secrets,
+        } => {
+            keyio::set_secrets(secrets)?;
+            cms::sign(
+                &key,
+                cert.as_deref(),
+                &cms::SignArgs {
+                    attached,
+                    no_attrs,
+                    cades,
+                    format,
+                },
+                out.as_deref(),
+                out_dir.as_deref(),
+                &files,
+            )
+        }
         Command::Verify {
             signature,
             content,
             trust,
             at,
-        } => cms::verify(&signature, content.as_deref(), &trust, at.as_deref()),
+            json,
+        } => cms::verify(&signature, content.as_deref(), &trust, at.as_deref(), json),
         Command::Jwt {
             command:
                 JwtCommand::Verify {
@@ -426,27 +539,51 @@ fn run(cli: Cli) -> Result<(), CliError> {
                     out,
                     cert_out,
                     cert,
+                    force,
+                    quiet,
+                    secrets,
                 },
         } => {
+            keyio::set_secrets(secrets)?;
             let source = match (container, pfx, key) {
                 (Some(dir), _, _) => format!("container:{dir}"),
                 (_, Some(file), _) => format!("pfx:{file}"),
                 (_, _, Some(spec)) => spec,
                 _ => return Err(CliError::usage("give --container, --pfx or --key")),
             };
-            keyio::import_command(&source, &out, cert_out.as_deref(), cert.as_deref())
+            keyio::import_command(
+                &source,
+                &out,
+                cert_out.as_deref(),
+                cert.as_deref(),
+                force,
+                quiet,
+            )
         }
     }
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    use clap::{CommandFactory, FromArgMatches};
+    // --version also names the CPU paths in use (see cpu.rs); -V is short.
+    let long_version: &'static str = Box::leak(cpu::long_version().into_boxed_str());
+    let command = Cli::command()
+        .version(env!("CARGO_PKG_VERSION"))
+        .long_version(long_version);
+    let parsed = command
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             use clap::error::ErrorKind;
             if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
-                let _ = e.print();
-                return ExitCode::SUCCESS;
+                return match e.print() {
+                    Err(io) if io.kind() == std::io::ErrorKind::BrokenPipe => {
+                        ExitCode::from(EXIT_BROKEN_PIPE)
+                    }
+                    _ => ExitCode::SUCCESS,
+                };
             }
             if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
                 let _ = e.print();
@@ -460,14 +597,17 @@ fn main() -> ExitCode {
                 .take_while(|l| !l.is_empty() && !l.starts_with("Usage:"))
                 .collect();
             let message = first.join(" ");
-            eprintln!("gostcms: {}", message.trim_start_matches("error: "));
+            input::error_line(message.trim_start_matches("error: "));
             return ExitCode::from(2);
         }
     };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("gostcms: {}", e.message);
+            // An empty message: already reported (or a closed pipe, quiet).
+            if !e.message.is_empty() {
+                input::error_line(&e.message);
+            }
             ExitCode::from(e.code)
         }
     }

@@ -71,30 +71,30 @@ pub fn run() -> Result<bool, CliError> {
         Ok(()) => "OK".to_string(),
         Err(e) => format!("FAIL {}", e.message()),
     };
-    println!("gostcms demo: ESIA v2 client_secret and Request-Data-Sign");
-    println!(
+    outln!("gostcms demo: ESIA v2 client_secret and Request-Data-Sign")?;
+    outln!(
         "key:                     embedded demo key, curve {} (ESIA's curve)",
         signer.key().curve()
-    );
-    println!(
+    )?;
+    outln!(
         "certificate:             self-signed, subject {}",
         cert.subject()
-    );
-    println!(
+    )?;
+    outln!(
         "client_certificate_hash: {}",
         secret.client_certificate_hash
-    );
-    println!("signed_string:           {}", secret.signed_string);
-    println!("client_secret:           {}", secret.client_secret);
-    println!(
+    )?;
+    outln!("signed_string:           {}", secret.signed_string)?;
+    outln!("client_secret:           {}", secret.client_secret)?;
+    outln!(
         "verification:            {} (raw s||r big-endian, Streebog-256, certificate's key)",
         verdict(&secret_ok)
-    );
-    println!("Request-Data:            {}", headers.request_data);
-    println!("Request-Data-Sign:       {}", headers.request_data_sign);
-    println!(
+    )?;
+    outln!("Request-Data:            {}", headers.request_data)?;
+    outln!("Request-Data-Sign:       {}", headers.request_data_sign)?;
+    outln!(
         "verification:            {} (detached CMS over the decoded Request-Data)",
         verdict(&rds_ok)
-    );
+    )?;
     Ok(secret_ok.is_ok() && rds_ok.is_ok())
 }

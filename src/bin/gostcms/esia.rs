@@ -56,6 +56,8 @@ pub enum EsiaCommand {
         /// Byte-reversed raw signature (CryptoAPI order); only if your setup needs it.
         #[arg(long)]
         reverse: bool,
+        #[command(flatten)]
+        secrets: keyio::SecretArgs,
     },
     /// client_certificate_hash: Streebog-256 of the DER certificate, upper-case hex.
     CertHash {
@@ -73,6 +75,8 @@ pub enum EsiaCommand {
         /// The JSON body (`-`: stdin).
         #[arg(default_value = "-")]
         file: String,
+        #[command(flatten)]
+        secrets: keyio::SecretArgs,
     },
     /// The identification-key (UUID) signature.
     UuidSignature {
@@ -90,6 +94,8 @@ pub enum EsiaCommand {
         percent_encoded: bool,
         /// The identification key.
         uuid: String,
+        #[command(flatten)]
+        secrets: keyio::SecretArgs,
     },
     /// A PKCE code_verifier and its challenge; JSON on stdout.
     Pkce {
@@ -186,7 +192,9 @@ pub fn run(command: EsiaCommand) -> Result<(), CliError> {
             legacy,
             client_credentials,
             reverse,
+            secrets,
         } => {
+            keyio::set_secrets(secrets)?;
             let legacy = legacy || client_credentials;
             let flow = match (legacy, &code, &refresh_token) {
                 (true, _, Some(_)) => {
@@ -254,17 +262,23 @@ pub fn run(command: EsiaCommand) -> Result<(), CliError> {
                 "client_certificate_hash": secret.client_certificate_hash,
                 "signed_string": secret.signed_string,
             });
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&out).unwrap_or_else(|_| out.to_string())
-            );
+            )?;
             Ok(())
         }
         EsiaCommand::CertHash { cert } => {
-            println!("{}", esia::client_certificate_hash(&load_cert(&cert)?));
+            outln!("{}", esia::client_certificate_hash(&load_cert(&cert)?))?;
             Ok(())
         }
-        EsiaCommand::RequestDataSign { key, cert, file } => {
+        EsiaCommand::RequestDataSign {
+            key,
+            cert,
+            file,
+            secrets,
+        } => {
+            keyio::set_secrets(secrets)?;
             if file == "-" && (key == "-" || cert == "-") {
                 return Err(CliError::usage(
                     "the JSON body and the key or certificate cannot both come from stdin",
@@ -273,12 +287,12 @@ pub fn run(command: EsiaCommand) -> Result<(), CliError> {
             let signer = signer(&key, &cert)?;
             let json = read_input(&file, "JSON body")?;
             if let Err(e) = serde_json::from_slice::<serde_json::Value>(&json) {
-                eprintln!("gostcms: note: the body is not valid JSON ({e}); signed as is");
+                crate::input::note(&format!("the body is not valid JSON ({e}); signed as is"));
             }
             let h = esia::request_data_sign(&signer, &json)
                 .map_err(|e| CliError::input(format!("cannot sign: {e}")))?;
-            println!("Request-Data: {}", h.request_data);
-            println!("Request-Data-Sign: {}", h.request_data_sign);
+            outln!("Request-Data: {}", h.request_data)?;
+            outln!("Request-Data-Sign: {}", h.request_data_sign)?;
             Ok(())
         }
         EsiaCommand::UuidSignature {
@@ -287,7 +301,9 @@ pub fn run(command: EsiaCommand) -> Result<(), CliError> {
             attached,
             percent_encoded,
             uuid,
+            secrets,
         } => {
+            keyio::set_secrets(secrets)?;
             let signer = signer(&key, &cert)?;
             let options = UuidSignatureOptions {
                 attached,
@@ -302,7 +318,7 @@ pub fn run(command: EsiaCommand) -> Result<(), CliError> {
                 gostcms::Error::Invalid { .. } => CliError::usage(e.to_string()),
                 other => CliError::input(format!("cannot sign: {other}")),
             })?;
-            println!("{sig}");
+            outln!("{sig}")?;
             Ok(())
         }
         EsiaCommand::Pkce { method } => {
@@ -313,10 +329,10 @@ pub fn run(command: EsiaCommand) -> Result<(), CliError> {
                 "code_challenge": p.code_challenge,
                 "code_challenge_method": p.method.name(),
             });
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&out).unwrap_or_else(|_| out.to_string())
-            );
+            )?;
             Ok(())
         }
         EsiaCommand::Doctor(args) => doctor(*args),
@@ -383,6 +399,9 @@ fn parse_request(text: &str) -> Result<ParsedRequest, CliError> {
 }
 
 fn doctor(a: DoctorArgs) -> Result<(), CliError> {
+    if let Some(now) = a.now {
+        crate::jwt::check_unix_time("--now", now)?;
+    }
     let cert_bytes = read_input(&a.cert, "certificate")?;
     let certificate = gostcms::keys::Certificate::from_pem_or_der(&cert_bytes).map_err(|e| {
         CliError::input(format!(
@@ -456,36 +475,36 @@ fn doctor(a: DoctorArgs) -> Result<(), CliError> {
             "expected_client_certificate_hash": d.expected_certificate_hash,
             "findings": findings,
         });
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&out).unwrap_or_else(|_| out.to_string())
-        );
+        )?;
     } else {
         if let Some(e) = d.esia_error {
-            println!("ESIA-{} {}: {}", e.code, e.name, e.meaning);
+            outln!("ESIA-{} {}: {}", e.code, e.name, e.meaning)?;
         }
         match flow {
-            Some(f) => println!("endpoint: {}", f.endpoint()),
-            None => println!("endpoint: not given (--endpoint or a --request URL); trying all"),
+            Some(f) => outln!("endpoint: {}", f.endpoint())?,
+            None => outln!("endpoint: not given (--endpoint or a --request URL); trying all")?,
         }
         if let Some(s) = &d.expected_signed_string {
-            println!("ESIA rebuilds the signed string: {s}");
+            outln!("ESIA rebuilds the signed string: {s}")?;
         }
         for f in &d.findings {
             match f.severity {
                 Severity::Problem => {
-                    println!("PROBLEM: {}", f.problem);
-                    println!("    fix: {}", f.fix);
+                    outln!("PROBLEM: {}", f.problem)?;
+                    outln!("    fix: {}", f.fix)?;
                 }
                 Severity::Warning => {
-                    println!("WARNING: {}", f.problem);
-                    println!("    fix: {}", f.fix);
+                    outln!("WARNING: {}", f.problem)?;
+                    outln!("    fix: {}", f.fix)?;
                 }
-                Severity::Ok => println!("ok: {}", f.problem),
+                Severity::Ok => outln!("ok: {}", f.problem)?,
             }
         }
         if !d.has_problems() {
-            println!("no known mistake found");
+            outln!("no known mistake found")?;
         }
     }
     if d.has_problems() {

@@ -29,25 +29,25 @@ use gostcms::keys;
 
 pub use keys::cert::{Certificate, self_signed};
 
-/// The PIN / password options, accepted by every command.
+/// The PIN / password options, accepted by the commands that read a key.
 #[derive(clap::Args, Debug, Default)]
 pub struct SecretArgs {
     /// PIN of a CryptoPro container (or GOSTCMS_PIN; prefer --pin-file: the
     /// command line is visible to other users).
-    #[arg(long, global = true, value_name = "PIN")]
+    #[arg(long, value_name = "PIN")]
     pin: Option<String>,
     /// File whose first line is the container PIN.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, value_name = "FILE")]
     pin_file: Option<String>,
     /// Password of a PFX or encrypted PKCS#8 key (or GOSTCMS_PASSWORD).
-    #[arg(long, global = true, value_name = "PW")]
+    #[arg(long, value_name = "PW")]
     password: Option<String>,
     /// File whose first line is the password.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, value_name = "FILE")]
     password_file: Option<String>,
     /// Private key that opens a PFX encrypted to a public key (TC26
     /// public-key privacy mode): a PKCS#8 file, PFX or container:DIR.
-    #[arg(long, global = true, value_name = "KEY")]
+    #[arg(long, value_name = "KEY")]
     recipient_key: Option<String>,
 }
 
@@ -114,11 +114,37 @@ fn cannot_read(spec: &str, e: impl core::fmt::Display) -> CliError {
     CliError::input(format!("cannot read key {spec}: {e}"))
 }
 
+/// True when no PIN or password came from the options or the environment.
+fn no_secret_given() -> bool {
+    !matches!(GIVEN_SECRET.get(), Some(Some(_)))
+        && std::env::var_os("GOSTCMS_PIN").is_none()
+        && std::env::var_os("GOSTCMS_PASSWORD").is_none()
+}
+
+/// A key error; a wrong-secret failure when none was given says that one
+/// is needed and how to give it (an empty password was tried first).
+fn key_error(spec: &str, kind: SourceKind, e: gostcms::Error) -> CliError {
+    if matches!(e, gostcms::Error::WrongSecret(_)) && no_secret_given() {
+        let how = if kind.wants_pin() {
+            "a PIN is needed: give it with --pin-file FILE, GOSTCMS_PIN or --pin PIN"
+        } else {
+            "a password is needed: give it with --password-file FILE, GOSTCMS_PASSWORD or --password PW"
+        };
+        let what = match kind {
+            SourceKind::Container => "a protected container",
+            SourceKind::Pfx => "a password-protected PFX",
+            _ => "an encrypted key",
+        };
+        return CliError::input(format!("cannot read key {spec}: {what}, {how}"));
+    }
+    cannot_read(spec, e)
+}
+
 fn open_container(spec: &str, dir: &str) -> Result<ImportedKey, CliError> {
     let secret = secret_for(SourceKind::Container);
     Container::open(Path::new(dir))
         .and_then(|c| c.decrypt(&secret))
-        .map_err(|e| cannot_read(spec, e))
+        .map_err(|e| key_error(spec, SourceKind::Container, e))
 }
 
 fn open_pfx_bytes(spec: &str, bytes: &[u8]) -> Result<ImportedKey, CliError> {
@@ -129,16 +155,99 @@ fn open_pfx_bytes(spec: &str, bytes: &[u8]) -> Result<ImportedKey, CliError> {
         Some(recipient) if recipient != spec => {
             let key = load_key(recipient)?;
             pfx.decrypt_with_key(&key, &secret)
-                .map_err(|e| cannot_read(spec, e))?
+                .map_err(|e| key_error(spec, SourceKind::Pfx, e))?
         }
         _ => pfx.decrypt(&secret).map_err(|e| match e {
             gostcms::Error::MissingParameter(m) => {
                 cannot_read(spec, format!("{m} (give it with --recipient-key KEY)"))
             }
-            other => cannot_read(spec, other),
+            other => key_error(spec, SourceKind::Pfx, other),
         })?,
     };
     contents.into_key().map_err(|e| cannot_read(spec, e))
+}
+
+/// One PEM block of a text file: its label and its whole text, armour included.
+struct PemBlock<'a> {
+    label: &'a str,
+    text: &'a [u8],
+}
+
+/// Every `-----BEGIN X----- ... -----END X-----` block of `bytes`, in
+/// order; text outside the blocks ("Bag Attributes" lines of `openssl
+/// pkcs12 -nodes`) is skipped.
+fn pem_blocks(bytes: &[u8]) -> Vec<PemBlock<'_>> {
+    fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+        hay.windows(needle.len()).position(|w| w == needle)
+    }
+    let mut blocks = Vec::new();
+    let mut at = 0;
+    while let Some(begin) = bytes.get(at..).and_then(|rest| find(rest, b"-----BEGIN ")) {
+        let start = at + begin;
+        let label_start = start + 11;
+        let Some(label_len) = bytes.get(label_start..).and_then(|r| find(r, b"-----")) else {
+            break;
+        };
+        let Ok(label) = core::str::from_utf8(&bytes[label_start..label_start + label_len]) else {
+            break;
+        };
+        let end_marker = format!("-----END {label}-----");
+        let body = label_start + label_len + 5;
+        let Some(end) = bytes
+            .get(body..)
+            .and_then(|r| find(r, end_marker.as_bytes()))
+        else {
+            break;
+        };
+        let stop = body + end + end_marker.len();
+        blocks.push(PemBlock {
+            label: label.trim(),
+            text: &bytes[start..stop],
+        });
+        at = stop;
+    }
+    blocks
+}
+
+/// A key block and the certificate blocks of one PEM file.
+struct PemBundle<'a> {
+    key: Zeroizing<Vec<u8>>,
+    certs: Vec<&'a [u8]>,
+}
+
+/// The key and certificates of a PEM file holding several blocks (as
+/// `openssl pkcs12 -nodes` writes): `None` when it holds no certificate
+/// beside a private key, so that the ordinary path reads it.
+fn pem_bundle(bytes: &[u8]) -> Option<PemBundle<'_>> {
+    let blocks = pem_blocks(bytes);
+    let key = blocks.iter().find(|b| {
+        b.label == keys::pem::LABEL_PRIVATE_KEY || b.label == keys::pem::LABEL_ENCRYPTED_PRIVATE_KEY
+    })?;
+    let certs: Vec<&[u8]> = blocks
+        .iter()
+        .filter(|b| b.label == keys::pem::LABEL_CERTIFICATE)
+        .map(|b| b.text)
+        .collect();
+    if certs.is_empty() {
+        return None;
+    }
+    Some(PemBundle {
+        key: Zeroizing::new(key.text.to_vec()),
+        certs,
+    })
+}
+
+/// The first CERTIFICATE block of a PEM file that holds other blocks
+/// before it (a key-and-certificate PEM); `None` otherwise.
+pub fn certificate_in_bundle(bytes: &[u8]) -> Option<&[u8]> {
+    let blocks = pem_blocks(bytes);
+    if blocks.len() < 2 {
+        return None;
+    }
+    blocks
+        .iter()
+        .find(|b| b.label == keys::pem::LABEL_CERTIFICATE)
+        .map(|b| b.text)
 }
 
 /// The key behind `spec` with what came with it (certificates, name).
@@ -154,16 +263,33 @@ pub fn load_imported(spec: &str) -> Result<ImportedKey, CliError> {
         return open_container(spec, spec);
     }
     let bytes = Zeroizing::new(read_input(spec, "key")?);
-    match import::detect_bytes(&bytes) {
-        SourceKind::Pfx => open_pfx_bytes(spec, &bytes),
+    if let Some(bundle) = pem_bundle(&bytes) {
+        let mut imported = key_from_bytes(spec, &bundle.key)?;
+        for text in bundle.certs {
+            let cert = Certificate::from_pem_or_der(text)
+                .map_err(|e| cannot_read(spec, format!("its certificate: {e}")))?;
+            if imported.certificate.is_none() && imported.check_certificate(&cert).is_ok() {
+                imported.certificate = Some(cert.clone());
+            }
+            imported.certificates.push(cert);
+        }
+        return Ok(imported);
+    }
+    key_from_bytes(spec, &bytes)
+}
+
+/// A key from the bytes of a PFX or PKCS#8 file (PEM or DER).
+fn key_from_bytes(spec: &str, bytes: &[u8]) -> Result<ImportedKey, CliError> {
+    match import::detect_bytes(bytes) {
+        SourceKind::Pfx => open_pfx_bytes(spec, bytes),
         kind @ SourceKind::EncryptedPkcs8 => {
             let secret = secret_for(kind);
-            import::from_bytes(&bytes, &secret).map_err(|e| cannot_read(spec, e))
+            import::from_bytes(bytes, &secret).map_err(|e| key_error(spec, kind, e))
         }
         _ => {
-            let key = keys::decode_private_key(&bytes).map_err(|e| cannot_read(spec, e))?;
+            let key = keys::decode_private_key(bytes).map_err(|e| cannot_read(spec, e))?;
             let (_, algorithm) = keys::decode_private_key_der(
-                &keys::pem::decode_any(&bytes)
+                &keys::pem::decode_any(bytes)
                     .map_err(|e| cannot_read(spec, e))?
                     .der,
             )
@@ -185,38 +311,67 @@ pub fn load_key(spec: &str) -> Result<SigningKey, CliError> {
 }
 
 /// `gostcms key import`: writes the key as PKCS#8 PEM and, with
-/// `cert_out`, its certificate. `check` is a certificate the key must match.
+/// `cert_out`, its certificate. `check` is a certificate the key must
+/// match. Unless `quiet`, says on stderr what it wrote.
 pub fn import_command(
     source: &str,
     out: &str,
     cert_out: Option<&str>,
     check: Option<&str>,
+    force: bool,
+    quiet: bool,
 ) -> Result<(), CliError> {
     let imported = load_imported(source)?;
-    let given = check
-        .map(|path| {
-            let bytes = read_input(path, "certificate")?;
-            Certificate::from_pem_or_der(&bytes)
-                .map_err(|e| CliError::input(format!("cannot read certificate {path}: {e}")))
-        })
-        .transpose()?;
+    let given = check.map(crate::cms::load_cert).transpose()?;
     if let Some(cert) = &given {
         imported
             .check_certificate(cert)
             .map_err(|e| CliError::check(format!("{source}: {e}")))?;
     }
-    let certificate = match (cert_out, &imported.certificate, &given) {
-        (None, _, _) => None,
-        (Some(_), Some(c), _) | (Some(_), None, Some(c)) => Some(c.clone()),
-        (Some(_), None, None) => {
-            return Err(CliError::input(format!(
-                "{source} holds no certificate that matches the key (give one with --cert)"
-            )));
-        }
+    let certificate = match (&imported.certificate, &given) {
+        (Some(c), _) | (None, Some(c)) => Some(c.clone()),
+        (None, None) => None,
     };
-    write_output(out, imported.to_pkcs8_pem().as_bytes(), "key", true)?;
-    if let (Some(path), Some(c)) = (cert_out, certificate) {
-        write_output(path, c.to_pem().as_bytes(), "certificate", false)?;
+    if cert_out.is_some() && certificate.is_none() {
+        return Err(CliError::input(format!(
+            "{source} holds no certificate that matches the key (give one with --cert)"
+        )));
+    }
+    write_output(out, imported.to_pkcs8_pem().as_bytes(), "key", true, force)?;
+    if let (Some(path), Some(c)) = (cert_out, &certificate) {
+        write_output(path, c.to_pem().as_bytes(), "certificate", false, false)?;
+    }
+    if !quiet {
+        let key = &imported.key;
+        // The fingerprint names the public key: Streebog-256 of its
+        // SubjectPublicKeyInfo, as `openssl pkey -pubout -outform DER | gostcms hash` prints.
+        let spki = key.verifying_key().to_spki_der();
+        let fingerprint = gostcms::HashAlg::Streebog256.digest(&spki);
+        let algorithm = if imported.algorithm.is_2001() {
+            "GOST R 34.10-2001"
+        } else {
+            "GOST R 34.10-2012"
+        };
+        let mut text = format!(
+            "wrote {} key to {}: {algorithm}, curve {}, public key fingerprint (Streebog-256 of SPKI) {}",
+            if out == "-" { "the" } else { "a" },
+            if out == "-" { "stdout" } else { out },
+            key.curve(),
+            hex::encode(fingerprint),
+        );
+        match &certificate {
+            Some(c) => text.push_str(&format!(", certificate subject {}", c.subject())),
+            None => text.push_str(", no certificate"),
+        }
+        if let Some(path) = cert_out {
+            text.push_str(&format!(" (written to {path})"));
+        }
+        // With the key on stdout, the summary goes to stderr.
+        if out == "-" {
+            super::input::error_line(&text);
+        } else {
+            outln!("{text}")?;
+        }
     }
     Ok(())
 }
