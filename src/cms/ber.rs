@@ -58,6 +58,56 @@ struct Reader<'a> {
     input: &'a [u8],
     pos: usize,
     limits: BerLimits,
+    /// Secret input (decrypted keys): every buffer is wiped before it is
+    /// freed, including the old block each time one grows.
+    wipe: bool,
+}
+
+/// An output buffer that, in wiping mode, never leaves an unwiped copy of
+/// its bytes in freed memory: growth moves them to a larger buffer and
+/// wipes the old one, and drop (also on an error path) wipes it.
+struct Out {
+    bytes: Vec<u8>,
+    wipe: bool,
+}
+
+impl Out {
+    fn new(capacity: usize, wipe: bool) -> Self {
+        Out {
+            bytes: Vec::with_capacity(capacity),
+            wipe,
+        }
+    }
+
+    fn put(&mut self, data: &[u8]) {
+        if self.wipe && self.bytes.capacity() - self.bytes.len() < data.len() {
+            let want = (self.bytes.len() + data.len()).max(2 * self.bytes.capacity());
+            let mut bigger = Vec::with_capacity(want);
+            bigger.extend_from_slice(&self.bytes);
+            zeroize::Zeroize::zeroize(&mut self.bytes);
+            self.bytes = bigger;
+        }
+        self.bytes.extend_from_slice(data);
+    }
+
+    /// Appends a minimal definite length.
+    fn put_length(&mut self, len: usize) {
+        let mut buf = [0u8; 9];
+        let n = encode_length(len, &mut buf);
+        self.put(&buf[..n]);
+    }
+
+    fn into_vec(mut self) -> Vec<u8> {
+        core::mem::take(&mut self.bytes)
+    }
+}
+
+impl Drop for Out {
+    fn drop(&mut self) {
+        if self.wipe {
+            zeroize::Zeroize::zeroize(&mut self.bytes);
+        }
+    }
 }
 
 enum Length {
@@ -152,7 +202,7 @@ impl<'a> Reader<'a> {
     /// content.
     fn element(
         &mut self,
-        out: &mut Vec<u8>,
+        out: &mut Out,
         depth: usize,
         string_of: Option<u32>,
     ) -> Result<(), Error> {
@@ -182,11 +232,11 @@ impl<'a> Reader<'a> {
             };
             let content = self.take(len, start)?;
             if string_of.is_some() {
-                out.extend_from_slice(content);
+                out.put(content);
             } else {
-                out.extend_from_slice(id.raw);
-                push_length(out, len);
-                out.extend_from_slice(content);
+                out.put(id.raw);
+                out.put_length(len);
+                out.put(content);
             }
             return Ok(());
         }
@@ -203,7 +253,7 @@ impl<'a> Reader<'a> {
             None
         };
         // Children's DER goes to a buffer first: the length prefix needs it.
-        let mut content = Vec::new();
+        let mut content = Out::new(0, self.wipe);
         match length {
             Length::Definite(len) => {
                 let end = self
@@ -218,6 +268,7 @@ impl<'a> Reader<'a> {
                         input: &self.input[..end],
                         pos: self.pos,
                         limits: self.limits,
+                        wipe: self.wipe,
                     };
                     sub.element(&mut content, depth + 1, chunk_tag)?;
                     self.pos = sub.pos;
@@ -238,7 +289,7 @@ impl<'a> Reader<'a> {
             },
         }
         if string_of.is_some() {
-            out.extend_from_slice(&content);
+            out.put(&content.bytes);
             return Ok(());
         }
         if let Some(number) = chunk_tag {
@@ -246,27 +297,36 @@ impl<'a> Reader<'a> {
                 return Err(ber_error(start, "constructed BIT STRING is not supported"));
             }
             // The joined string becomes primitive: clear the constructed bit.
-            out.push(id.raw[0] & !0x20);
-            out.extend_from_slice(&id.raw[1..]);
+            out.put(&[id.raw[0] & !0x20]);
+            out.put(&id.raw[1..]);
         } else {
-            out.extend_from_slice(id.raw);
+            out.put(id.raw);
         }
-        push_length(out, content.len());
-        out.extend_from_slice(&content);
+        out.put_length(content.bytes.len());
+        out.put(&content.bytes);
         Ok(())
     }
 }
 
 /// Appends a minimal definite length.
+#[cfg(test)]
 fn push_length(out: &mut Vec<u8>, len: usize) {
+    let mut buf = [0u8; 9];
+    let n = encode_length(len, &mut buf);
+    out.extend_from_slice(&buf[..n]);
+}
+
+/// A minimal definite length into `buf`; returns how many bytes.
+fn encode_length(len: usize, buf: &mut [u8; 9]) -> usize {
     if len < 0x80 {
-        out.push(len as u8);
-        return;
+        buf[0] = len as u8;
+        return 1;
     }
     let bytes = len.to_be_bytes();
     let skip = bytes.iter().take_while(|&&b| b == 0).count();
-    out.push(0x80 | (bytes.len() - skip) as u8);
-    out.extend_from_slice(&bytes[skip..]);
+    buf[0] = 0x80 | (bytes.len() - skip) as u8;
+    buf[1..1 + bytes.len() - skip].copy_from_slice(&bytes[skip..]);
+    1 + bytes.len() - skip
 }
 
 /// Normalises one BER element (the whole input) to DER. Trailing bytes
@@ -278,12 +338,24 @@ pub fn normalize(input: &[u8]) -> Result<Vec<u8>, Error> {
 
 /// [`normalize`] with explicit limits.
 pub fn normalize_with(input: &[u8], limits: BerLimits) -> Result<Vec<u8>, Error> {
+    run(input, limits, false)
+}
+
+/// [`normalize`] for secret input (decrypted key material): every
+/// intermediate buffer is wiped before it is freed, and the result comes
+/// back in a buffer wiped on drop.
+pub fn normalize_secret(input: &[u8]) -> Result<zeroize::Zeroizing<Vec<u8>>, Error> {
+    run(input, BerLimits::default(), true).map(zeroize::Zeroizing::new)
+}
+
+fn run(input: &[u8], limits: BerLimits, wipe: bool) -> Result<Vec<u8>, Error> {
     let mut reader = Reader {
         input,
         pos: 0,
         limits,
+        wipe,
     };
-    let mut out = Vec::with_capacity(input.len());
+    let mut out = Out::new(input.len(), wipe);
     reader.element(&mut out, 0, None)?;
     let trailing = &input[reader.pos..];
     if !trailing.iter().all(|&b| b == 0) {
@@ -295,7 +367,7 @@ pub fn normalize_with(input: &[u8], limits: BerLimits) -> Result<Vec<u8>, Error>
             ),
         ));
     }
-    Ok(out)
+    Ok(out.into_vec())
 }
 
 #[cfg(test)]

@@ -311,6 +311,7 @@ impl ClientSecretBuilder {
 
     /// Signs with the system's key and certificate.
     pub fn build(self, signer: &CmsSigner) -> Result<ClientSecret> {
+        super::require_gost2012(signer)?;
         let state = match self.state {
             Some(s) => {
                 check_uuid("state", &s)?;

@@ -51,3 +51,21 @@ pub use timestamp::Timestamp;
 pub use uuid_signature::{
     UuidSignatureEncoding, UuidSignatureOptions, sign_uuid, verify_uuid_signature,
 };
+
+/// ESIA signs and checks with GOST R 34.10-2012 only: a GOST R 34.10-2001
+/// key (or certificate) is refused at every signing entry point, before
+/// anything is signed.
+pub(crate) fn require_gost2012(signer: &crate::cms::CmsSigner) -> crate::Result<()> {
+    let cert_2001 = signer
+        .certificate()
+        .verifying_key()
+        .is_ok_and(|k| k.is_gost2001());
+    if signer.key().is_gost2001() || cert_2001 {
+        return Err(crate::Error::Unsupported(
+            "ESIA requires GOST R 34.10-2012 keys and certificates; this is a legacy \
+             GOST R 34.10-2001 key (hashed with GOST R 34.11-94), which ESIA does not accept"
+                .into(),
+        ));
+    }
+    Ok(())
+}

@@ -21,6 +21,7 @@ pub struct RequestDataHeaders {
 
 /// Signs a JSON body for the import API.
 pub fn request_data_sign(signer: &CmsSigner, json: &[u8]) -> Result<RequestDataHeaders> {
+    super::require_gost2012(signer)?;
     let sig = signer.sign(json, &SignOptions::default())?;
     Ok(RequestDataHeaders {
         request_data: URL_SAFE_NO_PAD.encode(json),

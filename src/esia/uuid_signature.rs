@@ -42,6 +42,7 @@ pub struct UuidSignatureOptions {
 /// key: signed attributes contentType, signingTime, messageDigest.
 pub fn sign_uuid(signer: &CmsSigner, uuid: &str, options: &UuidSignatureOptions) -> Result<String> {
     check_uuid("identification key", uuid)?;
+    super::require_gost2012(signer)?;
     let der = signer.sign(
         uuid.as_bytes(),
         &SignOptions {

@@ -7,10 +7,12 @@
 //! hash with) run Streebog on this crate's [`Streebog`]: AVX-512 VBMI +
 //! GFNI vector code where the CPU has it (no lookups indexed by data),
 //! else table-driven code about twice as fast as the RustCrypto
-//! `streebog` crate. HMAC-Streebog and the `digest`-trait types
-//! [`Streebog256`] / [`Streebog512`] are the RustCrypto ones. Table
-//! lookups are indexed by data: fine for public messages, and the reason
-//! signing nonces use SHA-512.
+//! `streebog` crate. The `digest`-trait types [`Streebog256`] /
+//! [`Streebog512`] run on the same code, and so do HMAC-Streebog
+//! ([`HmacStreebog256`], `hmac::Hmac<Streebog512>`) and PBKDF2 over it.
+//! Table lookups are indexed by data (as the `streebog` crate's are): fine
+//! for public messages, and the reason signing nonces use SHA-512; on
+//! CPUs with GFNI the vector code has no data-indexed lookups.
 //!
 //! SHA-256 and SHA-1 are here only so that ESIA's older RSA signatures can
 //! be verified.
@@ -30,9 +32,8 @@ mod streebog_fast;
 mod streebog_gfni;
 
 pub use gost94::Gost94CryptoPro;
-pub use streebog::{Streebog256, Streebog512};
-pub use streebog_fast::Streebog;
 pub(crate) use streebog_fast::StreebogSecret;
+pub use streebog_fast::{Streebog, Streebog256, Streebog512, StreebogCore};
 
 /// HMAC-Streebog-256 (RFC 7836 section 4.1.1).
 pub type HmacStreebog256 = hmac::Hmac<Streebog256>;

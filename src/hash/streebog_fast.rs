@@ -578,6 +578,14 @@ impl<const CT: bool> Core<CT> {
     }
 
     fn finalize(&mut self) -> Vec<u8> {
+        let mut out = vec![0u8; self.output_len()];
+        self.finalize_into(&mut out);
+        out
+    }
+
+    /// Writes the digest into `out` (`out.len() == self.output_len()`),
+    /// with no allocation: HMAC and PBKDF2 outputs are derived keys.
+    fn finalize_into(&mut self, out: &mut [u8]) {
         // Pad the last (possibly empty) partial block with 0x01 then zeros.
         let len = self.buffered;
         let mut last = [0u8; 64];
@@ -589,14 +597,23 @@ impl<const CT: bool> Core<CT> {
         compress::<CT>(self.vector, &mut self.h, &zero, &n);
         let sigma = self.sigma;
         compress::<CT>(self.vector, &mut self.h, &zero, &sigma);
-        let mut out = Vec::with_capacity(64);
-        for w in &self.h {
-            out.extend_from_slice(&w.to_le_bytes());
+        // Streebog-256 is the upper half of the 512-bit result.
+        let skip = 8 - out.len() / 8;
+        for (dst, w) in out.chunks_exact_mut(8).zip(&self.h[skip..]) {
+            dst.copy_from_slice(&w.to_le_bytes());
         }
-        if self.bits256 {
-            out.drain(..32);
-        }
-        out
+        use zeroize::Zeroize;
+        last.zeroize();
+    }
+
+    /// Wipes the state (it may have absorbed a key).
+    fn wipe(&mut self) {
+        use zeroize::Zeroize;
+        self.h.zeroize();
+        self.n.zeroize();
+        self.sigma.zeroize();
+        self.buffer.zeroize();
+        self.buffered = 0;
     }
 }
 
@@ -661,12 +678,116 @@ impl StreebogSecret {
 
 impl Drop for StreebogSecret {
     fn drop(&mut self) {
-        use zeroize::Zeroize;
-        let c = &mut self.0;
-        c.h.zeroize();
-        c.sigma.zeroize();
-        c.buffer.zeroize();
+        self.0.wipe();
     }
+}
+
+/// Block-level Streebog (`digest`'s core API) on this module's code: the
+/// core of [`Streebog256`] (`BITS256 = true`) and [`Streebog512`]. Full
+/// blocks go to the vector compression where the CPU has it. The state is
+/// wiped on drop (HMAC and PBKDF2 feed it keys).
+#[derive(Clone)]
+pub struct StreebogCore<const BITS256: bool>(Core<false>);
+
+impl<const BITS256: bool> Default for StreebogCore<BITS256> {
+    fn default() -> Self {
+        StreebogCore(Core::new(BITS256))
+    }
+}
+
+impl<const BITS256: bool> Drop for StreebogCore<BITS256> {
+    fn drop(&mut self) {
+        self.0.wipe();
+    }
+}
+
+impl<const BITS256: bool> zeroize::ZeroizeOnDrop for StreebogCore<BITS256> {}
+
+impl<const BITS256: bool> digest::HashMarker for StreebogCore<BITS256> {}
+
+impl<const BITS256: bool> digest::block_api::BlockSizeUser for StreebogCore<BITS256> {
+    type BlockSize = digest::consts::U64;
+}
+
+impl<const BITS256: bool> digest::block_api::BufferKindUser for StreebogCore<BITS256> {
+    type BufferKind = digest::block_api::Eager;
+}
+
+impl<const BITS256: bool> digest::block_api::UpdateCore for StreebogCore<BITS256> {
+    fn update_blocks(&mut self, blocks: &[digest::block_api::Block<Self>]) {
+        // Whole blocks into an empty buffer: all of them go to the
+        // compression (the vector code takes the run at once).
+        self.0
+            .update(digest::array::Array::slice_as_flattened(blocks));
+    }
+}
+
+impl digest::OutputSizeUser for StreebogCore<true> {
+    type OutputSize = digest::consts::U32;
+}
+
+impl digest::OutputSizeUser for StreebogCore<false> {
+    type OutputSize = digest::consts::U64;
+}
+
+macro_rules! fixed_core {
+    ($bits256:literal, $name:literal) => {
+        impl digest::block_api::FixedOutputCore for StreebogCore<$bits256> {
+            fn finalize_fixed_core(
+                &mut self,
+                buffer: &mut digest::block_api::Buffer<Self>,
+                out: &mut digest::Output<Self>,
+            ) {
+                self.0.update(buffer.get_data());
+                self.0.finalize_into(out);
+            }
+        }
+
+        impl digest::common::AlgorithmName for StreebogCore<$bits256> {
+            fn write_alg_name(f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str($name)
+            }
+        }
+
+        impl core::fmt::Debug for StreebogCore<$bits256> {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str(concat!($name, "Core { ... }"))
+            }
+        }
+    };
+}
+
+fixed_core!(true, "Streebog256");
+fixed_core!(false, "Streebog512");
+
+impl<const BITS256: bool> digest::Reset for StreebogCore<BITS256> {
+    fn reset(&mut self) {
+        *self = Self::default();
+    }
+}
+
+digest::buffer_fixed!(
+    /// Streebog-256 with the `digest` traits (`Digest`, `Update`,
+    /// `FixedOutput`, `Reset`, ...) on this crate's fast code: runs under
+    /// `hmac::Hmac`, `pbkdf2` and `signature::DigestSigner`.
+    pub struct Streebog256(StreebogCore<true>);
+    impl: BaseFixedTraits AlgorithmName Default Clone HashMarker Reset FixedOutputReset;
+);
+
+digest::buffer_fixed!(
+    /// Streebog-512 with the `digest` traits on this crate's fast code.
+    pub struct Streebog512(StreebogCore<false>);
+    impl: BaseFixedTraits AlgorithmName Default Clone HashMarker Reset FixedOutputReset;
+);
+
+impl der::oid::AssociatedOid for Streebog256 {
+    const OID: der::oid::ObjectIdentifier =
+        der::oid::ObjectIdentifier::new_unwrap("1.2.643.7.1.1.2.2");
+}
+
+impl der::oid::AssociatedOid for Streebog512 {
+    const OID: der::oid::ObjectIdentifier =
+        der::oid::ObjectIdentifier::new_unwrap("1.2.643.7.1.1.2.3");
 }
 
 #[cfg(test)]

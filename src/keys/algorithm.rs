@@ -9,10 +9,22 @@ use crate::curve::id::oids;
 use crate::curve::{CurveId, KeySize};
 use crate::error::{Error, Result};
 
+/// GOST R 34.10-2012 key agreement, 256-bit (Bouncy Castle writes exchange
+/// keys' PKCS#8 with it; CryptoPro containers too).
+pub(crate) const AGREEMENT_2012_256: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.643.7.1.1.6.1");
+/// GOST R 34.10-2012 key agreement, 512-bit.
+pub(crate) const AGREEMENT_2012_512: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.643.7.1.1.6.2");
+/// GOST R 34.10-2001 key agreement (GostR3410-2001DH).
+pub(crate) const AGREEMENT_2001: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.643.2.2.98");
+
 /// A parsed GOST key AlgorithmIdentifier.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct KeyAlgorithm {
-    /// id-tc26-gost3410-12-256, -512, or id-GostR3410-2001.
+    /// id-tc26-gost3410-12-256, -512, id-GostR3410-2001, or one of the
+    /// key-agreement OIDs (1.2.643.7.1.1.6.1 / .6.2, 1.2.643.2.2.98): the
+    /// same keys, usable for signing as well.
     pub algorithm: ObjectIdentifier,
     /// publicKeyParamSet.
     pub curve: CurveId,
@@ -23,7 +35,7 @@ pub struct KeyAlgorithm {
 impl KeyAlgorithm {
     /// True for legacy GOST R 34.10-2001 keys.
     pub fn is_2001(&self) -> bool {
-        self.algorithm == oids::GOST3410_2001
+        self.algorithm == oids::GOST3410_2001 || self.algorithm == AGREEMENT_2001
     }
 }
 
@@ -31,13 +43,22 @@ impl KeyAlgorithm {
 pub(crate) fn parse(content: &[u8], what: &'static str) -> Result<KeyAlgorithm> {
     let (alg, rest) = d::expect(content, tag::OID, what)?;
     let algorithm = d::oid(alg.content, what)?;
-    let size = if algorithm == oids::GOST3410_2012_256 || algorithm == oids::GOST3410_2001 {
+    let size = if [
+        oids::GOST3410_2012_256,
+        AGREEMENT_2012_256,
+        oids::GOST3410_2001,
+        AGREEMENT_2001,
+    ]
+    .contains(&algorithm)
+    {
         KeySize::Bits256
-    } else if algorithm == oids::GOST3410_2012_512 {
+    } else if algorithm == oids::GOST3410_2012_512 || algorithm == AGREEMENT_2012_512 {
         KeySize::Bits512
     } else {
         return Err(Error::Unsupported(format!(
-            "{what}: key algorithm {algorithm} is not GOST R 34.10 (expected {} / {} or legacy {})",
+            "{what}: key algorithm {algorithm} is not GOST R 34.10 (expected {} / {}, key \
+             agreement {AGREEMENT_2012_256} / {AGREEMENT_2012_512}, or legacy {} / \
+             {AGREEMENT_2001})",
             oids::GOST3410_2012_256,
             oids::GOST3410_2012_512,
             oids::GOST3410_2001
@@ -144,5 +165,15 @@ pub(crate) fn encode_params(curve: CurveId) -> Vec<u8> {
 pub(crate) fn encode(curve: CurveId) -> Vec<u8> {
     let mut content = d::oid_tlv(&key_oid(curve));
     content.extend_from_slice(&encode_params(curve));
+    d::tlv(tag::SEQUENCE, &content)
+}
+
+/// The AlgorithmIdentifier of a GOST R 34.10-2001 key: id-GostR3410-2001
+/// with parameters SEQUENCE { curve OID, GOST R 34.11-94 CryptoPro }.
+pub(crate) fn encode_2001(curve: CurveId) -> Vec<u8> {
+    let mut params = d::oid_tlv(&curve.oid());
+    params.extend_from_slice(&d::oid_tlv(&oids::GOST3411_94_CRYPTOPRO_PARAMS));
+    let mut content = d::oid_tlv(&oids::GOST3410_2001);
+    content.extend_from_slice(&d::tlv(tag::SEQUENCE, &params));
     d::tlv(tag::SEQUENCE, &content)
 }

@@ -28,6 +28,7 @@ use zeroize::Zeroizing;
 use super::algorithm::{self, KeyAlgorithm};
 use super::der::{self as d, tag};
 use super::gost28147::{self, Gost28147, ParamSet};
+use super::import::ImportOptions;
 use super::kdf;
 use super::pbe::small_uint;
 use crate::curve::KeySize;
@@ -53,6 +54,7 @@ pub(crate) fn decrypt_key_bag(
     params: &[u8],
     password: &[u8],
     ciphertext: &[u8],
+    opts: &ImportOptions,
 ) -> Result<(SigningKey, KeyAlgorithm)> {
     let seq = d::expect_only(params, tag::SEQUENCE, "CryptoPro PBE parameters")?;
     let (salt, rest) = d::expect(seq.content, tag::OCTET_STRING, "CryptoPro PBE salt")?;
@@ -64,6 +66,11 @@ pub(crate) fn decrypt_key_bag(
             format!("{iterations} is outside 1..=65535 (the counter is 2 bytes)"),
         ));
     }
+    kdf::check_limit(
+        iterations as u32,
+        opts.max_iterations,
+        "CryptoPro PBE iterations",
+    )?;
     if salt.content.len() < 8 {
         return Err(Error::encoding(
             "CryptoPro PBE salt",
@@ -89,15 +96,20 @@ pub(crate) fn decrypt_key_bag(
 fn transport_key(password: &[u8], salt: &[u8], iterations: u16) -> Result<Zeroizing<[u8; 32]>> {
     let text =
         core::str::from_utf8(password).map_err(|_| Error::encoding("password", "not UTF-8"))?;
-    let mut k: Zeroizing<Vec<u8>> =
-        Zeroizing::new(text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect());
+    // Sized up front: a growing Vec would free unwiped copies of the password.
+    let mut k: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::with_capacity(2 * text.len() + 32));
+    for unit in text.encode_utf16() {
+        k.extend_from_slice(&unit.to_le_bytes());
+    }
     for i in 1..=iterations {
         let next = Gost94CryptoPro::new()
             .chain_update(k.as_slice())
             .chain_update(salt)
             .chain_update(i.to_be_bytes())
             .finalize();
-        *k = next.to_vec();
+        // In place: assigning a new Vec would free the old one unwiped.
+        k.clear();
+        k.extend_from_slice(&next);
         drop(Zeroizing::new(next));
     }
     let mut out = Zeroizing::new([0u8; 32]);

@@ -20,6 +20,7 @@
 
 use super::algorithm::KeyAlgorithm;
 use super::der::{self as d, tag};
+use super::import::ImportOptions;
 use super::pem;
 use super::pkcs8::decode_private_key_der;
 use super::{cryptopro_pfx, pbe};
@@ -52,6 +53,15 @@ pub(crate) fn looks_encrypted(der: &[u8]) -> bool {
 
 /// Decrypts EncryptedPrivateKeyInfo DER; returns the key and its algorithm.
 pub fn decrypt_der(der: &[u8], password: &[u8]) -> Result<(SigningKey, KeyAlgorithm)> {
+    decrypt_der_with(der, password, &ImportOptions::default())
+}
+
+/// [`decrypt_der`] with caller-chosen limits (the iteration cap).
+pub fn decrypt_der_with(
+    der: &[u8],
+    password: &[u8],
+    opts: &ImportOptions,
+) -> Result<(SigningKey, KeyAlgorithm)> {
     let outer = d::expect_only(der, tag::SEQUENCE, EPKI)?;
     let (alg, rest) = d::expect(
         outer.content,
@@ -68,6 +78,7 @@ pub fn decrypt_der(der: &[u8], password: &[u8]) -> Result<(SigningKey, KeyAlgori
         data.content,
         password,
         "the encrypted PKCS#8 key",
+        opts,
     )
 }
 
@@ -78,16 +89,19 @@ pub(crate) fn decrypt_parts(
     ciphertext: &[u8],
     password: &[u8],
     what: &str,
+    opts: &ImportOptions,
 ) -> Result<(SigningKey, KeyAlgorithm)> {
     let wrong = |why: &str| Error::WrongSecret(format!("wrong password for {what} ({why})"));
     let (oid, params) = pbe::split_algorithm(alg, "encryptionAlgorithm")?;
     if oid == pbe::oids::CRYPTOPRO_PFX_KEY {
-        return cryptopro_pfx::decrypt_key_bag(params, password, ciphertext).map_err(|e| match e {
-            Error::WrongSecret(why) => wrong(&why),
-            other => other,
+        return cryptopro_pfx::decrypt_key_bag(params, password, ciphertext, opts).map_err(|e| {
+            match e {
+                Error::WrongSecret(why) => wrong(&why),
+                other => other,
+            }
         });
     }
-    let plain = pbe::decrypt(alg, password, ciphertext).map_err(|e| match e {
+    let plain = pbe::decrypt(alg, password, ciphertext, opts).map_err(|e| match e {
         Error::WrongSecret(why) => wrong(&why),
         other => other,
     })?;

@@ -52,6 +52,11 @@ pub struct ImportedKey {
 
 impl ImportedKey {
     pub(crate) fn new(key: SigningKey, algorithm: KeyAlgorithm, name: Option<String>) -> Self {
+        let mut key = key;
+        if algorithm.is_2001() {
+            // A 2001 algorithm is on a 256-bit curve (checked when parsed).
+            key.mark_gost2001();
+        }
         ImportedKey {
             key,
             algorithm,
@@ -102,6 +107,34 @@ impl ImportedKey {
     }
 }
 
+/// Limits on the work a key file may ask for. Iteration counts come from
+/// the file, so a hostile file could ask for hours of PBKDF2: counts above
+/// [`max_iterations`](Self::max_iterations) are refused before any work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ImportOptions {
+    /// The largest PBKDF2 / PKCS#12-KDF / PFX MAC iteration count accepted
+    /// (default [`DEFAULT_MAX_ITERATIONS`](super::DEFAULT_MAX_ITERATIONS),
+    /// one million).
+    pub max_iterations: u32,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions {
+            max_iterations: super::kdf::DEFAULT_MAX_ITERATIONS,
+        }
+    }
+}
+
+impl ImportOptions {
+    /// The defaults with another iteration cap.
+    pub fn with_max_iterations(mut self, max_iterations: u32) -> Self {
+        self.max_iterations = max_iterations;
+        self
+    }
+}
+
 /// What kind of key source a path or byte string is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SourceKind {
@@ -125,20 +158,32 @@ impl SourceKind {
 /// Reads a key from a container folder or a PFX / PKCS#8 file; `secret`
 /// is the PIN or password (empty when there is none).
 pub fn open(path: &Path, secret: &[u8]) -> Result<ImportedKey> {
+    open_with(path, secret, &ImportOptions::default())
+}
+
+/// [`open`] with caller-chosen limits.
+pub fn open_with(path: &Path, secret: &[u8], opts: &ImportOptions) -> Result<ImportedKey> {
     if path.is_dir() {
         return Container::open(path)?.decrypt(secret);
     }
     let bytes = read_file(path)?;
-    from_bytes(&bytes, secret)
+    from_bytes_with(&bytes, secret, opts)
 }
 
 /// Reads a key from the bytes of a PFX or PKCS#8 file.
 pub fn from_bytes(bytes: &[u8], secret: &[u8]) -> Result<ImportedKey> {
+    from_bytes_with(bytes, secret, &ImportOptions::default())
+}
+
+/// [`from_bytes`] with caller-chosen limits.
+pub fn from_bytes_with(bytes: &[u8], secret: &[u8], opts: &ImportOptions) -> Result<ImportedKey> {
     let decoded = pem::decode_any(bytes)?;
     match kind_of_der(&decoded.der, &decoded.format) {
-        SourceKind::Pfx => Pfx::parse(&decoded.der)?.decrypt(secret)?.into_key(),
+        SourceKind::Pfx => Pfx::parse(&decoded.der)?
+            .decrypt_with(secret, opts)?
+            .into_key(),
         SourceKind::EncryptedPkcs8 => {
-            let (key, algorithm) = encrypted_pkcs8::decrypt_der(&decoded.der, secret)?;
+            let (key, algorithm) = encrypted_pkcs8::decrypt_der_with(&decoded.der, secret, opts)?;
             Ok(ImportedKey::new(key, algorithm, None))
         }
         _ => {
@@ -207,9 +252,8 @@ pub(crate) fn read_bounded(
     use std::io::Read;
     let f = std::fs::File::open(path)
         .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
-    let mut buf = Zeroizing::new(Vec::new());
-    f.take(max + 1)
-        .read_to_end(&mut buf)
+    let hint = f.metadata().map(|m| m.len()).unwrap_or(0).min(max);
+    let buf = read_secret(f.take(max + 1), hint as usize)
         .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
     if buf.len() as u64 > max {
         return Err(Error::encoding(
@@ -217,5 +261,33 @@ pub(crate) fn read_bounded(
             format!("{} is larger than {max} bytes", path.display()),
         ));
     }
+    Ok(buf)
+}
+
+/// Reads to the end into a wiped buffer that never leaves an unwiped copy
+/// behind: when it must grow, the bytes move to a larger wiped buffer and
+/// the old one is wiped as it is dropped (`Read::read_to_end` would let the
+/// allocator free the old block as it was).
+pub fn read_secret(
+    mut r: impl std::io::Read,
+    size_hint: usize,
+) -> std::io::Result<Zeroizing<Vec<u8>>> {
+    let mut buf = Zeroizing::new(vec![0u8; size_hint.max(4096) + 1]);
+    let mut len = 0;
+    loop {
+        if len == buf.len() {
+            let mut bigger = Zeroizing::new(vec![0u8; 2 * buf.len()]);
+            bigger[..len].copy_from_slice(&buf[..len]);
+            buf = bigger;
+        }
+        match r.read(&mut buf[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    // Shrinking in place keeps the allocation (truncate never reallocates).
+    buf.truncate(len);
     Ok(buf)
 }

@@ -19,19 +19,35 @@ use zeroize::{Zeroize, Zeroizing};
 use crate::error::{Error, Result};
 use crate::hash::{Gost94CryptoPro, Streebog256, Streebog512};
 
-/// The largest iteration count accepted from a file. Real exports use
-/// 1 000 to 600 000; ten million already takes minutes with GOST hashes.
-pub(crate) const MAX_ITERATIONS: u64 = 10_000_000;
+/// The default largest iteration count accepted from a file
+/// ([`ImportOptions::max_iterations`](super::ImportOptions)).
+/// Real exports use far fewer: OpenSSL 2 048, CryptoPro and the TC26
+/// examples 2 000, Java's keytool 10 000, OWASP's 2023 advice for
+/// PBKDF2-HMAC-SHA256 600 000. Ten million GOST HMACs take tens of seconds.
+pub const DEFAULT_MAX_ITERATIONS: u32 = 1_000_000;
 
-/// Checks an iteration count read from a file.
+/// Reads an iteration count from a file: 1..=u32::MAX, else an encoding error.
 pub(crate) fn iterations(count: u64, what: &'static str) -> Result<u32> {
-    if count == 0 || count > MAX_ITERATIONS {
-        return Err(Error::encoding(
+    if count == 0 {
+        return Err(Error::encoding(what, "iteration count 0 (at least 1)"));
+    }
+    u32::try_from(count)
+        .map_err(|_| Error::encoding(what, format!("iteration count {count} is too large")))
+}
+
+/// Refuses an iteration count above `limit` before any work is done.
+pub(crate) fn check_limit(count: u32, limit: u32, what: &'static str) -> Result<()> {
+    if count > limit {
+        return Err(Error::invalid(
             what,
-            format!("iteration count {count} is outside 1..={MAX_ITERATIONS}"),
+            format!(
+                "iteration count {count} exceeds the limit {limit}; raise it with \
+                 --max-iterations {count} (library: ImportOptions::max_iterations) \
+                 if the file is trusted"
+            ),
         ));
     }
-    u32::try_from(count).map_err(|_| Error::encoding(what, "iteration count too large"))
+    Ok(())
 }
 
 /// A hash named by a PFX MacData or a PBKDF2 PRF.
@@ -334,7 +350,9 @@ mod tests {
     #[test]
     fn iteration_bounds() {
         assert!(iterations(0, "t").is_err());
-        assert!(iterations(MAX_ITERATIONS + 1, "t").is_err());
+        assert!(iterations(u64::from(u32::MAX) + 1, "t").is_err());
+        assert!(check_limit(DEFAULT_MAX_ITERATIONS + 1, DEFAULT_MAX_ITERATIONS, "t").is_err());
+        assert!(check_limit(DEFAULT_MAX_ITERATIONS, DEFAULT_MAX_ITERATIONS, "t").is_ok());
         assert_eq!(iterations(2048, "t").unwrap(), 2048);
     }
 }

@@ -54,7 +54,8 @@ pub use algorithm::KeyAlgorithm;
 pub use cert::{Certificate, self_signed};
 pub use container::Container;
 pub use encrypted_pkcs8::decode_encrypted_private_key;
-pub use import::ImportedKey;
+pub use import::{ImportOptions, ImportedKey};
+pub use kdf::DEFAULT_MAX_ITERATIONS;
 pub use pfx::{Pfx, PfxContents};
 pub use pkcs8::{decode_private_key, decode_private_key_der};
 pub use spki::{decode_public_key, decode_public_key_der, signature_algorithm_oid};
@@ -62,5 +63,5 @@ pub use spki::{decode_public_key, decode_public_key_der, signature_algorithm_oid
 /// DER of a BER or DER element (CryptoPro and Java write BER), in a buffer
 /// wiped on drop: decrypted key material passes through here.
 pub(crate) fn ber_to_der(bytes: &[u8]) -> crate::Result<zeroize::Zeroizing<Vec<u8>>> {
-    crate::cms::ber::normalize(bytes).map(zeroize::Zeroizing::new)
+    crate::cms::ber::normalize_secret(bytes)
 }

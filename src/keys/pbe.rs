@@ -25,6 +25,7 @@ use zeroize::Zeroizing;
 use super::acpkm::AcpkmCipher;
 use super::der::{self as d, tag};
 use super::gost28147::{Gost28147, ParamSet};
+use super::import::ImportOptions;
 use super::kdf::{self, PbeHash};
 use crate::error::{Error, Result};
 
@@ -99,14 +100,15 @@ pub(crate) fn decrypt(
     alg: &[u8],
     password: &[u8],
     ciphertext: &[u8],
+    opts: &ImportOptions,
 ) -> Result<Zeroizing<Vec<u8>>> {
     let (oid, params) = split_algorithm(alg, WHAT)?;
     match oid {
-        oids::PBES2 => pbes2(params, password, ciphertext),
+        oids::PBES2 => pbes2(params, password, ciphertext, opts),
         oids::PBE_SHA1_3DES
         | oids::PBE_SHA1_2DES
         | oids::PBE_SHA1_RC2_128
-        | oids::PBE_SHA1_RC2_40 => pkcs12_pbe(oid, params, password, ciphertext),
+        | oids::PBE_SHA1_RC2_40 => pkcs12_pbe(oid, params, password, ciphertext, opts),
         oids::PBE_SHA1_RC4_128 | oids::PBE_SHA1_RC4_40 => Err(Error::Unsupported(format!(
             "PKCS#12 PBE with RC4 ({oid}); re-export with PBES2"
         ))),
@@ -145,7 +147,12 @@ pub(crate) fn decrypt_content(
     scheme.decrypt(key, ciphertext)
 }
 
-fn pbes2(params: &[u8], password: &[u8], ciphertext: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+fn pbes2(
+    params: &[u8],
+    password: &[u8],
+    ciphertext: &[u8],
+    opts: &ImportOptions,
+) -> Result<Zeroizing<Vec<u8>>> {
     const P: &str = "PBES2 parameters";
     let seq = d::expect_only(params, tag::SEQUENCE, P)?;
     let (kdf, rest) = d::expect(seq.content, tag::SEQUENCE, "PBES2 keyDerivationFunc")?;
@@ -169,6 +176,11 @@ fn pbes2(params: &[u8], password: &[u8], ciphertext: &[u8]) -> Result<Zeroizing<
             format!("{len}, but {enc_oid} takes {} bytes", scheme.key_len()),
         ));
     }
+    kdf::check_limit(
+        pbkdf2.iterations,
+        opts.max_iterations,
+        "PBKDF2 iterationCount",
+    )?;
     let mut key = Zeroizing::new(vec![0u8; scheme.key_len()]);
     pbkdf2
         .prf
@@ -396,6 +408,7 @@ fn pkcs12_pbe(
     params: &[u8],
     password: &[u8],
     ciphertext: &[u8],
+    opts: &ImportOptions,
 ) -> Result<Zeroizing<Vec<u8>>> {
     const P: &str = "PKCS#12 PBE parameters";
     let seq = d::expect_only(params, tag::SEQUENCE, P)?;
@@ -405,6 +418,7 @@ fn pkcs12_pbe(
         small_uint(iter.content, "PKCS#12 PBE iterations")?,
         "PKCS#12 PBE iterations",
     )?;
+    kdf::check_limit(rounds, opts.max_iterations, "PKCS#12 PBE iterations")?;
     let bmp = bmp_password(password)?;
     let attempt = |pw: &[u8]| -> Result<Zeroizing<Vec<u8>>> {
         let key_len = match oid {
@@ -472,7 +486,7 @@ mod tests {
     fn unknown_schemes_are_unsupported() {
         let alg = d::oid_tlv(&Oid::new_unwrap("1.2.3.4"));
         assert!(matches!(
-            decrypt(&alg, b"x", &[0; 16]),
+            decrypt(&alg, b"x", &[0; 16], &ImportOptions::default()),
             Err(Error::Unsupported(_))
         ));
     }

@@ -41,7 +41,9 @@ fn is_b64_char(b: u8) -> bool {
 }
 
 fn decode_b64(text: &[u8], context: &'static str) -> Result<Zeroizing<Vec<u8>>> {
-    let clean: Zeroizing<Vec<u8>> = Zeroizing::new(
+    // Sized up front: a growing Vec would free unwiped copies of the text.
+    let mut clean: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::with_capacity(text.len()));
+    clean.extend(
         text.iter()
             .copied()
             .filter(|b| !b.is_ascii_whitespace())
@@ -49,8 +51,7 @@ fn decode_b64(text: &[u8], context: &'static str) -> Result<Zeroizing<Vec<u8>>> 
                 b'-' => b'+',
                 b'_' => b'/',
                 b => b,
-            })
-            .collect(),
+            }),
     );
     if let Some(bad) = clean.iter().find(|&&b| !is_b64_char(b)) {
         return Err(Error::encoding(
@@ -62,7 +63,8 @@ fn decode_b64(text: &[u8], context: &'static str) -> Result<Zeroizing<Vec<u8>>> 
         let end = clean.iter().rposition(|&b| b != b'=').map_or(0, |i| i + 1);
         clean.get(..end).unwrap_or(&[])
     };
-    let mut padded = Zeroizing::new(unpadded.to_vec());
+    let mut padded = Zeroizing::new(Vec::with_capacity(unpadded.len() + 3));
+    padded.extend_from_slice(unpadded);
     while !padded.len().is_multiple_of(4) {
         padded.push(b'=');
     }

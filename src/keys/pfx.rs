@@ -36,7 +36,7 @@ use zeroize::Zeroizing;
 use super::cert::Certificate;
 use super::der::{self as d, tag};
 use super::encrypted_pkcs8::decrypt_parts;
-use super::import::ImportedKey;
+use super::import::{ImportOptions, ImportedKey};
 use super::kdf::{self, PbeHash};
 use super::pbe::{self, bmp_password, small_uint};
 use super::pkcs8::decode_private_key_der;
@@ -221,26 +221,44 @@ impl Pfx {
 
     /// Checks the MAC or signature (when present) and decrypts every bag.
     pub fn decrypt(&self, password: &[u8]) -> Result<PfxContents> {
-        self.open(password, None)
+        self.open(password, None, &ImportOptions::default())
+    }
+
+    /// [`Pfx::decrypt`] with caller-chosen limits (the iteration cap).
+    pub fn decrypt_with(&self, password: &[u8], opts: &ImportOptions) -> Result<PfxContents> {
+        self.open(password, None, opts)
     }
 
     /// Like [`Pfx::decrypt`], for a PFX whose contents are (also) in
     /// EnvelopedData addressed to `recipient` (public-key privacy mode).
     /// `password` still opens any password-encrypted bags.
     pub fn decrypt_with_key(&self, recipient: &SigningKey, password: &[u8]) -> Result<PfxContents> {
-        self.open(password, Some(recipient))
+        self.open(password, Some(recipient), &ImportOptions::default())
     }
 
-    fn open(&self, password: &[u8], recipient: Option<&SigningKey>) -> Result<PfxContents> {
+    fn open(
+        &self,
+        password: &[u8],
+        recipient: Option<&SigningKey>,
+        opts: &ImportOptions,
+    ) -> Result<PfxContents> {
         let parts = self.parts()?;
         if let Some(mac) = &parts.mac {
+            kdf::check_limit(
+                mac.iterations,
+                opts.max_iterations,
+                "PFX macData iterations",
+            )?;
             verify_mac(mac, parts.auth_safe.octets(), password)?;
         }
         let signed = parts.auth_safe.signed();
         let signed_certs = signed.map_or(&[][..], |s| s.certificates.as_slice());
         let auth_safe = super::ber_to_der(parts.auth_safe.octets())?;
         let seq = d::expect_only(&auth_safe, tag::SEQUENCE, "PFX AuthenticatedSafe")?;
-        let mut collector = Collector::default();
+        let mut collector = Collector {
+            opts: *opts,
+            ..Collector::default()
+        };
         let mut rest = seq.content;
         while !rest.is_empty() {
             let (info, next) = d::expect(rest, tag::SEQUENCE, "PFX AuthenticatedSafe ContentInfo")?;
@@ -251,7 +269,7 @@ impl Pfx {
                     collector.safe_contents(&super::ber_to_der(safe)?, password, 0)?;
                 }
                 oids::ENCRYPTED_DATA => {
-                    let safe = decrypt_encrypted_data(content, password)?;
+                    let safe = decrypt_encrypted_data(content, password, opts)?;
                     collector.safe_contents(&safe, password, 0)?;
                 }
                 oids::ENVELOPED_DATA => {
@@ -392,7 +410,11 @@ fn verify_mac(mac: &MacData<'_>, auth_safe: &[u8], password: &[u8]) -> Result<()
 /// EncryptedData ::= SEQUENCE { version INTEGER, EncryptedContentInfo }
 /// EncryptedContentInfo ::= SEQUENCE { contentType, contentEncryptionAlgorithm,
 ///     encryptedContent [0] IMPLICIT OCTET STRING OPTIONAL }
-fn decrypt_encrypted_data(content: &[u8], password: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+fn decrypt_encrypted_data(
+    content: &[u8],
+    password: &[u8],
+    opts: &ImportOptions,
+) -> Result<Zeroizing<Vec<u8>>> {
     const W: &str = "PFX EncryptedData";
     let seq = d::expect_only(content, tag::SEQUENCE, W)?;
     let (_version, rest) = d::expect(seq.content, tag::INTEGER, W)?;
@@ -420,7 +442,7 @@ fn decrypt_encrypted_data(content: &[u8], password: &[u8]) -> Result<Zeroizing<V
             ));
         }
     };
-    let plain = pbe::decrypt(alg.content, password, &ciphertext).map_err(|e| match e {
+    let plain = pbe::decrypt(alg.content, password, &ciphertext, opts).map_err(|e| match e {
         Error::WrongSecret(why) => Error::WrongSecret(format!(
             "wrong password for the PFX's encrypted contents ({why})"
         )),
@@ -439,6 +461,7 @@ struct Collector {
     keys: Vec<ImportedKey>,
     certificates: Vec<Certificate>,
     bags: usize,
+    opts: ImportOptions,
 }
 
 impl Collector {
@@ -475,8 +498,13 @@ impl Collector {
                     let (alg, data) =
                         d::expect(epki.content, tag::SEQUENCE, "PFX shrouded key bag")?;
                     let data = d::expect_only(data, tag::OCTET_STRING, "PFX shrouded key bag")?;
-                    let (key, algorithm) =
-                        decrypt_parts(alg.content, data.content, password, "the PFX key bag")?;
+                    let (key, algorithm) = decrypt_parts(
+                        alg.content,
+                        data.content,
+                        password,
+                        "the PFX key bag",
+                        &self.opts,
+                    )?;
                     self.keys.push(ImportedKey::new(key, algorithm, name));
                 }
                 oids::CERT_BAG => {

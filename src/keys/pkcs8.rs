@@ -66,7 +66,10 @@ pub fn decode_private_key_der(der: &[u8]) -> Result<(SigningKey, KeyAlgorithm)> 
     let (alg, rest) = d::expect(rest, tag::SEQUENCE, "PKCS#8 privateKeyAlgorithm")?;
     let alg = algorithm::parse(alg.content, "PKCS#8 privateKeyAlgorithm")?;
     let (private_key, mut rest) = d::expect(rest, tag::OCTET_STRING, PK)?;
-    let key = scalar_from_octets(alg.curve, private_key.content)?;
+    let mut key = scalar_from_octets(alg.curve, private_key.content)?;
+    if alg.is_2001() {
+        key = key.into_gost2001()?;
+    }
 
     // attributes [0] IMPLICIT SET OPTIONAL, publicKey [1] IMPLICIT BIT STRING OPTIONAL.
     let mut seen_public = false;
@@ -266,12 +269,18 @@ fn masked_sequence(mut content: &[u8], n: usize) -> Option<Vec<&[u8]>> {
 impl SigningKey {
     /// PKCS#8 PrivateKeyInfo DER, privateKey in form 1 (raw LE(d)), with
     /// parameters SEQUENCE { curve OID [, Streebog-256 for 256-bit CryptoPro
-    /// curves] } as OpenSSL's gost engine writes them.
+    /// curves] } as OpenSSL's gost engine writes them. A GOST R 34.10-2001
+    /// key is written with id-GostR3410-2001 and parameters { curve,
+    /// GOST R 34.11-94 CryptoPro }.
     pub fn to_pkcs8_der(&self) -> Zeroizing<Vec<u8>> {
         let scalar = self.to_scalar_le();
         let private_key = d::tlv_secret(tag::OCTET_STRING, &scalar);
         let version = d::tlv(tag::INTEGER, &[0]);
-        let alg = algorithm::encode(self.curve());
+        let alg = if self.is_gost2001() {
+            algorithm::encode_2001(self.curve())
+        } else {
+            algorithm::encode(self.curve())
+        };
         let mut content = Zeroizing::new(Vec::with_capacity(
             version.len() + alg.len() + private_key.len(),
         ));
@@ -284,5 +293,40 @@ impl SigningKey {
     /// PKCS#8 as PEM "PRIVATE KEY".
     pub fn to_pkcs8_pem(&self) -> Zeroizing<String> {
         pem::encode(pem::LABEL_PRIVATE_KEY, &self.to_pkcs8_der())
+    }
+}
+
+/// `pkcs8::DecodePrivateKey` (through `signature`'s usual `TryFrom` route):
+/// every form [`decode_private_key_der`] reads, 2012 (sign or key
+/// agreement OIDs) and 2001 keys.
+impl TryFrom<pkcs8::PrivateKeyInfoRef<'_>> for SigningKey {
+    type Error = pkcs8::Error;
+
+    fn try_from(info: pkcs8::PrivateKeyInfoRef<'_>) -> pkcs8::Result<Self> {
+        use der::Encode;
+        // Re-encoded into a wiped buffer sized up front (no growth copies).
+        let malformed = pkcs8::Error::KeyMalformed(pkcs8::KeyError::Invalid);
+        let len = usize::try_from(info.encoded_len()?).map_err(|_| malformed)?;
+        let mut der = Zeroizing::new(vec![0u8; len]);
+        let written = info.encode_to_slice(&mut der)?.len();
+        der.truncate(written);
+        decode_private_key_der(&der)
+            .map(|(key, _)| key)
+            .map_err(|e| match e {
+                Error::Unsupported(_) | Error::UnknownCurve(_) => {
+                    pkcs8::Error::PublicKey(spki::Error::OidUnknown {
+                        oid: info.algorithm.oid,
+                    })
+                }
+                _ => malformed,
+            })
+    }
+}
+
+/// `pkcs8::EncodePrivateKey`: the DER of [`SigningKey::to_pkcs8_der`].
+impl pkcs8::EncodePrivateKey for SigningKey {
+    fn to_pkcs8_der(&self) -> pkcs8::Result<der::SecretDocument> {
+        let der = SigningKey::to_pkcs8_der(self);
+        Ok(der::SecretDocument::try_from(der.as_slice())?)
     }
 }

@@ -40,7 +40,10 @@ fn parse_spki(der: &[u8]) -> Result<(VerifyingKey, KeyAlgorithm)> {
         "SubjectPublicKeyInfo.subjectPublicKey",
     )?;
     let inner = d::bit_string_bytes(bits.content, "SubjectPublicKeyInfo.subjectPublicKey")?;
-    let key = public_key_from_wrapped(alg, inner, "SubjectPublicKeyInfo.subjectPublicKey")?;
+    let mut key = public_key_from_wrapped(alg, inner, "SubjectPublicKeyInfo.subjectPublicKey")?;
+    if alg.is_2001() {
+        key = key.into_gost2001()?;
+    }
     Ok((key, alg))
 }
 
@@ -68,7 +71,11 @@ impl VerifyingKey {
         let mut bits = Vec::with_capacity(point.len() + 1);
         bits.push(0);
         bits.extend_from_slice(&point);
-        let mut content = algorithm::encode(self.curve());
+        let mut content = if self.is_gost2001() {
+            algorithm::encode_2001(self.curve())
+        } else {
+            algorithm::encode(self.curve())
+        };
         content.extend_from_slice(&d::tlv(tag::BIT_STRING, &bits));
         d::tlv(tag::SEQUENCE, &content)
     }
@@ -97,7 +104,11 @@ pub fn signature_algorithm_oid(size: KeySize) -> der::asn1::ObjectIdentifier {
 impl DynSignatureAlgorithmIdentifier for SigningKey {
     fn signature_algorithm_identifier(&self) -> spki::Result<AlgorithmIdentifierOwned> {
         Ok(AlgorithmIdentifierOwned {
-            oid: signature_algorithm_oid(self.curve().key_size()),
+            oid: if self.is_gost2001() {
+                oids::SIGN_WITH_DIGEST_2001
+            } else {
+                signature_algorithm_oid(self.curve().key_size())
+            },
             parameters: None,
         })
     }
@@ -106,5 +117,25 @@ impl DynSignatureAlgorithmIdentifier for SigningKey {
 impl SignatureBitStringEncoding for Signature {
     fn to_bitstring(&self) -> der::Result<der::asn1::BitString> {
         der::asn1::BitString::from_bytes(self.as_bytes())
+    }
+}
+
+/// `spki::DecodePublicKey` (the `TryFrom` route RustCrypto keys take).
+impl TryFrom<spki::SubjectPublicKeyInfoRef<'_>> for VerifyingKey {
+    type Error = spki::Error;
+
+    fn try_from(info: spki::SubjectPublicKeyInfoRef<'_>) -> spki::Result<Self> {
+        use der::Encode;
+        let der = info.to_der()?;
+        decode_public_key_der(&der)
+            .map(|(key, _)| key)
+            .map_err(|e| match e {
+                crate::Error::Unsupported(_) | crate::Error::UnknownCurve(_) => {
+                    spki::Error::OidUnknown {
+                        oid: info.algorithm.oid,
+                    }
+                }
+                _ => spki::Error::KeyMalformed,
+            })
     }
 }

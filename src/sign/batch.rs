@@ -160,7 +160,10 @@ fn finish_chunk<const N: usize>(
         match rs {
             Some(rs) => out.push(rs),
             // r = 0, s = 0 or k = 0: retry this one with the single path.
-            None => out.push(sign_generic(c, d, keyed, digests[i])?),
+            None => {
+                let randomness = os_random::<{ dsa::NONCE_RANDOMNESS }>()?;
+                out.push(sign_generic(c, d, keyed, digests[i], &randomness)?)
+            }
         }
     }
     out.reverse();

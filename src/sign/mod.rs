@@ -22,8 +22,10 @@ pub use vko::VkoHash;
 
 use core::fmt;
 
-use signature::hazmat::{PrehashSigner, PrehashVerifier};
-use signature::{DigestSigner, DigestVerifier, Keypair, SignatureEncoding, Signer, Verifier};
+use signature::hazmat::{PrehashSigner, PrehashVerifier, RandomizedPrehashSigner};
+use signature::{
+    DigestSigner, DigestVerifier, KeypairRef, RandomizedSigner, SignatureEncoding, Signer, Verifier,
+};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::curve::point::AffinePoint;
@@ -57,12 +59,26 @@ pub struct SigningKey {
     nonce_key: dsa::NonceKey,
 }
 
-/// A GOST R 34.10-2012 public key.
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// A GOST R 34.10-2012 public key (or a legacy GOST R 34.10-2001 one,
+/// see [`VerifyingKey::is_gost2001`]).
+///
+/// Equality compares the curve and the point; the 2001 / 2012 label is
+/// not part of it (the same point under either standard is the same key).
+#[derive(Clone, Copy)]
 pub struct VerifyingKey {
     curve: CurveId,
     point: PublicPoint,
+    /// A GOST R 34.10-2001 key: messages are hashed with GOST R 34.11-94.
+    gost2001: bool,
 }
+
+impl PartialEq for VerifyingKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.curve == other.curve && self.point == other.point
+    }
+}
+
+impl Eq for VerifyingKey {}
 
 /// A signature: s || r, each big-endian and as wide as the curve.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -144,14 +160,14 @@ fn sign_generic<const N: usize>(
     d: &[u64; N],
     keyed: &dsa::NonceKey,
     digest: &[u8],
+    randomness: &[u8; dsa::NONCE_RANDOMNESS],
 ) -> Result<([u64; N], [u64; N])> {
     let e = dsa::digest_to_e(c, digest).ok_or(Error::DigestLength {
         bits: 64 * N,
         got: digest.len(),
     })?;
-    let randomness = os_random::<{ dsa::NONCE_RANDOMNESS }>()?;
     for counter in 0..=u8::MAX {
-        let mut k = dsa::hedged_nonce_keyed(c, keyed, digest, &randomness, counter, None);
+        let mut k = dsa::hedged_nonce_keyed(c, keyed, digest, randomness, counter, None);
         let result = if limbs::is_zero_mask(&k) != 0 {
             None
         } else {
@@ -186,7 +202,11 @@ impl SigningKey {
         SigningKey {
             curve,
             secret: Secret::W4(d),
-            public: VerifyingKey { curve, point },
+            public: VerifyingKey {
+                curve,
+                point,
+                gost2001: false,
+            },
             nonce_key: dsa::nonce_key(&d),
         }
     }
@@ -196,7 +216,11 @@ impl SigningKey {
         SigningKey {
             curve,
             secret: Secret::W8(d),
-            public: VerifyingKey { curve, point },
+            public: VerifyingKey {
+                curve,
+                point,
+                gost2001: false,
+            },
             nonce_key: dsa::nonce_key(&d),
         }
     }
@@ -249,15 +273,61 @@ impl SigningKey {
         &self.public
     }
 
-    /// The Streebog variant that matches this key's size.
+    /// The hash messages are signed with: Streebog of the key's size, or
+    /// GOST R 34.11-94 (CryptoPro parameters) for a GOST R 34.10-2001 key.
     pub fn hash_alg(&self) -> HashAlg {
-        self.curve.key_size().hash_alg()
+        self.public.hash_alg()
+    }
+
+    /// True for a legacy GOST R 34.10-2001 key (read from a file that says
+    /// so, or marked with [`SigningKey::into_gost2001`]).
+    pub fn is_gost2001(&self) -> bool {
+        self.public.gost2001
+    }
+
+    /// The same key as a GOST R 34.10-2001 key: [`Signer`] and
+    /// [`SigningKey::hash_alg`] then hash with GOST R 34.11-94, and PKCS#8
+    /// is written with the 2001 algorithm OID, as OpenSSL and Bouncy Castle
+    /// do. Only 256-bit curves have 2001 keys.
+    pub fn into_gost2001(mut self) -> Result<Self> {
+        self.public = self.public.into_gost2001()?;
+        Ok(self)
+    }
+
+    /// Marks a 256-bit key as GOST R 34.10-2001 in place (no-op on 512-bit keys).
+    pub(crate) fn mark_gost2001(&mut self) {
+        if let Ok(public) = self.public.into_gost2001() {
+            self.public = public;
+        }
     }
 
     /// Signs a digest computed by the caller (Streebog of the key size, or
     /// GOST R 34.11-94 for legacy 256-bit keys). The nonce is hedged: fresh
     /// OS randomness mixed with the key and digest.
     pub fn sign_prehash(&self, digest: &[u8]) -> Result<Signature> {
+        let randomness = os_random::<{ dsa::NONCE_RANDOMNESS }>()?;
+        self.sign_prehash_hedged(digest, &randomness)
+    }
+
+    /// [`SigningKey::sign_prehash`] with the nonce's fresh randomness drawn
+    /// from `rng` instead of the OS (it is still mixed with the key and the
+    /// digest, so a weak `rng` does not expose the key).
+    pub fn sign_prehash_with_rng<R: signature::rand_core::TryCryptoRng + ?Sized>(
+        &self,
+        rng: &mut R,
+        digest: &[u8],
+    ) -> Result<Signature> {
+        let mut randomness = Zeroizing::new([0u8; dsa::NONCE_RANDOMNESS]);
+        rng.try_fill_bytes(randomness.as_mut())
+            .map_err(|_| Error::Rng("the caller's random number generator failed".into()))?;
+        self.sign_prehash_hedged(digest, &randomness)
+    }
+
+    fn sign_prehash_hedged(
+        &self,
+        digest: &[u8],
+        randomness: &[u8; dsa::NONCE_RANDOMNESS],
+    ) -> Result<Signature> {
         let size = self.curve.key_size();
         if digest.len() != size.coordinate_len() {
             return Err(Error::DigestLength {
@@ -267,11 +337,11 @@ impl SigningKey {
         }
         match (&self.secret, self.curve.curve()) {
             (Secret::W4(d), AnyCurve::W4(c)) => {
-                let (r, s) = sign_generic(c, d, &self.nonce_key, digest)?;
+                let (r, s) = sign_generic(c, d, &self.nonce_key, digest, randomness)?;
                 Ok(Signature::from_limbs(size, &r, &s))
             }
             (Secret::W8(d), AnyCurve::W8(c)) => {
-                let (r, s) = sign_generic(c, d, &self.nonce_key, digest)?;
+                let (r, s) = sign_generic(c, d, &self.nonce_key, digest, randomness)?;
                 Ok(Signature::from_limbs(size, &r, &s))
             }
             _ => Err(Error::KeyMismatch(
@@ -317,6 +387,28 @@ impl SigningKey {
     }
 }
 
+/// Constant-time comparison of the private scalars (and curves): no early
+/// exit on the first differing limb.
+impl PartialEq for SigningKey {
+    fn eq(&self, other: &Self) -> bool {
+        use subtle::ConstantTimeEq;
+        let same = match (&self.secret, &other.secret) {
+            (Secret::W4(a), Secret::W4(b)) => a.ct_eq(b),
+            (Secret::W8(a), Secret::W8(b)) => a.ct_eq(b),
+            _ => subtle::Choice::from(0),
+        };
+        self.curve == other.curve && bool::from(same)
+    }
+}
+
+impl Eq for SigningKey {}
+
+impl AsRef<VerifyingKey> for SigningKey {
+    fn as_ref(&self) -> &VerifyingKey {
+        &self.public
+    }
+}
+
 impl fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SigningKey")
@@ -343,7 +435,11 @@ impl VerifyingKey {
             AnyCurve::W4(c) => PublicPoint::W4(Self::validate(c, xb, yb)?),
             AnyCurve::W8(c) => PublicPoint::W8(Self::validate(c, xb, yb)?),
         };
-        Ok(VerifyingKey { curve, point })
+        Ok(VerifyingKey {
+            curve,
+            point,
+            gost2001: false,
+        })
     }
 
     fn validate<const N: usize>(c: &Curve<N>, xb: &[u8], yb: &[u8]) -> Result<AffinePoint<N>> {
@@ -376,9 +472,32 @@ impl VerifyingKey {
         self.curve
     }
 
-    /// The Streebog variant that matches this key's size.
+    /// The hash messages are verified with: Streebog of the key's size, or
+    /// GOST R 34.11-94 (CryptoPro parameters) for a GOST R 34.10-2001 key.
     pub fn hash_alg(&self) -> HashAlg {
-        self.curve.key_size().hash_alg()
+        if self.gost2001 {
+            HashAlg::Gost94
+        } else {
+            self.curve.key_size().hash_alg()
+        }
+    }
+
+    /// True for a legacy GOST R 34.10-2001 key.
+    pub fn is_gost2001(&self) -> bool {
+        self.gost2001
+    }
+
+    /// The same point as a GOST R 34.10-2001 key (see
+    /// [`SigningKey::into_gost2001`]); 256-bit curves only.
+    pub fn into_gost2001(mut self) -> Result<Self> {
+        if self.curve.key_size() != KeySize::Bits256 {
+            return Err(Error::KeyMismatch(format!(
+                "GOST R 34.10-2001 keys are 256-bit; {} is a 512-bit curve",
+                self.curve.asn1_name()
+            )));
+        }
+        self.gost2001 = true;
+        Ok(self)
     }
 
     /// Verifies a signature over a digest computed by the caller.
@@ -449,6 +568,7 @@ impl fmt::Debug for VerifyingKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("VerifyingKey")
             .field("curve", &self.curve)
+            .field("gost2001", &self.gost2001)
             .field("le_bytes", &hex::encode(self.to_le_bytes()))
             .finish()
     }
@@ -578,10 +698,32 @@ impl PrehashVerifier<Signature> for VerifyingKey {
     }
 }
 
-impl Keypair for SigningKey {
+/// `Keypair` comes with it (`signature`'s blanket impl).
+impl KeypairRef for SigningKey {
     type VerifyingKey = VerifyingKey;
-    fn verifying_key(&self) -> VerifyingKey {
-        self.public
+}
+
+/// The nonce's fresh randomness from the caller's RNG (hedged with the key
+/// and digest); what `x509-cert`'s `build_with_rng` and the `cms` builder's
+/// `add_signer_info_with_rng` call.
+impl RandomizedSigner<Signature> for SigningKey {
+    fn try_sign_with_rng<R: signature::rand_core::TryCryptoRng + ?Sized>(
+        &self,
+        rng: &mut R,
+        msg: &[u8],
+    ) -> core::result::Result<Signature, signature::Error> {
+        self.sign_prehash_with_rng(rng, &self.hash_alg().digest(msg))
+            .map_err(to_sig_err)
+    }
+}
+
+impl RandomizedPrehashSigner<Signature> for SigningKey {
+    fn sign_prehash_with_rng<R: signature::rand_core::TryCryptoRng + ?Sized>(
+        &self,
+        rng: &mut R,
+        prehash: &[u8],
+    ) -> core::result::Result<Signature, signature::Error> {
+        SigningKey::sign_prehash_with_rng(self, rng, prehash).map_err(to_sig_err)
     }
 }
 
@@ -618,6 +760,8 @@ macro_rules! digest_traits {
 }
 
 digest_traits!(Streebog256, Streebog512, Gost94CryptoPro);
+// The RustCrypto `streebog` crate's types too, for callers who hash with them.
+digest_traits!(streebog::Streebog256, streebog::Streebog512);
 
 #[cfg(test)]
 mod tests;

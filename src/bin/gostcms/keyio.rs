@@ -49,12 +49,29 @@ pub struct SecretArgs {
     /// public-key privacy mode): a PKCS#8 file, PFX or container:DIR.
     #[arg(long, value_name = "KEY")]
     recipient_key: Option<String>,
+    /// Largest PBKDF2 / PFX MAC iteration count a PFX or encrypted PKCS#8
+    /// may ask for (default 1000000; real exports use 2000 to 600000).
+    #[arg(long, value_name = "N")]
+    max_iterations: Option<u32>,
 }
 
 /// The secret given on the command line, if any.
 static GIVEN_SECRET: OnceLock<Option<Zeroizing<Vec<u8>>>> = OnceLock::new();
 /// The --recipient-key spec, if any.
 static RECIPIENT_KEY: OnceLock<Option<String>> = OnceLock::new();
+/// The limits for key files (--max-iterations).
+static IMPORT_OPTIONS: OnceLock<import::ImportOptions> = OnceLock::new();
+
+fn import_options() -> import::ImportOptions {
+    IMPORT_OPTIONS.get().copied().unwrap_or_default()
+}
+
+/// A key file (`-`: stdin) read into a wiped buffer that leaves no unwiped
+/// copy behind as it grows.
+fn read_key_input(path: &str) -> Result<Zeroizing<Vec<u8>>, CliError> {
+    import::read_secret(super::input::open_input(path, "key")?, 0)
+        .map_err(|e| CliError::input(format!("cannot read key {path}: {e}")))
+}
 
 /// Records the secret options for every later key load.
 pub fn set_secrets(mut args: SecretArgs) -> Result<(), CliError> {
@@ -72,18 +89,20 @@ pub fn set_secrets(mut args: SecretArgs) -> Result<(), CliError> {
     let secret = if let Some(s) = args.pin.take().or(args.password.take()) {
         Some(Zeroizing::new(s.into_bytes()))
     } else if let Some(file) = args.pin_file.as_deref().or(args.password_file.as_deref()) {
-        Some(first_line(read_input(file, "PIN/password file")?))
+        Some(first_line(read_key_input(file)?))
     } else {
         None
     };
     let _ = GIVEN_SECRET.set(secret);
     let _ = RECIPIENT_KEY.set(args.recipient_key.take());
+    if let Some(n) = args.max_iterations {
+        let _ = IMPORT_OPTIONS.set(import::ImportOptions::default().with_max_iterations(n));
+    }
     Ok(())
 }
 
 /// The first line of a secret file, without its line ending.
-fn first_line(bytes: Vec<u8>) -> Zeroizing<Vec<u8>> {
-    let mut bytes = Zeroizing::new(bytes);
+fn first_line(mut bytes: Zeroizing<Vec<u8>>) -> Zeroizing<Vec<u8>> {
     if let Some(end) = bytes.iter().position(|&b| b == b'\n') {
         bytes.truncate(end);
     }
@@ -157,12 +176,14 @@ fn open_pfx_bytes(spec: &str, bytes: &[u8]) -> Result<ImportedKey, CliError> {
             pfx.decrypt_with_key(&key, &secret)
                 .map_err(|e| key_error(spec, SourceKind::Pfx, e))?
         }
-        _ => pfx.decrypt(&secret).map_err(|e| match e {
-            gostcms::Error::MissingParameter(m) => {
-                cannot_read(spec, format!("{m} (give it with --recipient-key KEY)"))
-            }
-            other => key_error(spec, SourceKind::Pfx, other),
-        })?,
+        _ => pfx
+            .decrypt_with(&secret, &import_options())
+            .map_err(|e| match e {
+                gostcms::Error::MissingParameter(m) => {
+                    cannot_read(spec, format!("{m} (give it with --recipient-key KEY)"))
+                }
+                other => key_error(spec, SourceKind::Pfx, other),
+            })?,
     };
     contents.into_key().map_err(|e| cannot_read(spec, e))
 }
@@ -256,13 +277,13 @@ pub fn load_imported(spec: &str) -> Result<ImportedKey, CliError> {
         return open_container(spec, dir);
     }
     if let Some(file) = spec.strip_prefix("pfx:") {
-        let bytes = Zeroizing::new(read_input(file, "key")?);
+        let bytes = read_key_input(file)?;
         return open_pfx_bytes(spec, &bytes);
     }
     if spec != "-" && Path::new(spec).is_dir() {
         return open_container(spec, spec);
     }
-    let bytes = Zeroizing::new(read_input(spec, "key")?);
+    let bytes = read_key_input(spec)?;
     if let Some(bundle) = pem_bundle(&bytes) {
         let mut imported = key_from_bytes(spec, &bundle.key)?;
         for text in bundle.certs {
@@ -284,7 +305,8 @@ fn key_from_bytes(spec: &str, bytes: &[u8]) -> Result<ImportedKey, CliError> {
         SourceKind::Pfx => open_pfx_bytes(spec, bytes),
         kind @ SourceKind::EncryptedPkcs8 => {
             let secret = secret_for(kind);
-            import::from_bytes(bytes, &secret).map_err(|e| key_error(spec, kind, e))
+            import::from_bytes_with(bytes, &secret, &import_options())
+                .map_err(|e| key_error(spec, kind, e))
         }
         _ => {
             let key = keys::decode_private_key(bytes).map_err(|e| cannot_read(spec, e))?;
