@@ -1,7 +1,7 @@
 //! CMS SignedData interop (issue 3) against independent implementations:
 //! OpenSSL with Debian's gost engine and Bouncy Castle (`tests/java/GostCms.java`).
 //!
-//! The `gostcms` binary is driven exactly as `../shared/docs/cli.md` specifies
+//! The `gostcms` binary is driven exactly as `docs/cli.md` specifies
 //! (`sign`, `verify`: exit 0 valid, 1 check failed, 2 usage or input error;
 //! one "OK <subject> <curve> <signing time or ->" / "FAIL <subject or -> <reason>"
 //! line per signer).
