@@ -17,6 +17,9 @@ mod input;
 mod jwt;
 #[path = "gostcms/keyio.rs"]
 mod keyio;
+#[cfg(feature = "serve")]
+#[path = "gostcms/serve/mod.rs"]
+mod serve;
 #[path = "gostcms/speed.rs"]
 mod speed;
 
@@ -239,6 +242,16 @@ enum Command {
         #[command(subcommand)]
         command: KeyCommand,
     },
+    /// The HTTP signing service (docs/serve.md); SIGHUP reloads, SIGTERM stops.
+    #[cfg(feature = "serve")]
+    Serve {
+        /// The service's configuration (TOML, mode 0600).
+        #[arg(long, value_name = "serve.toml")]
+        config: String,
+        /// Listen address, overriding the file's `listen`.
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -436,6 +449,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
             };
             keyio::import_command(&source, &out, cert_out.as_deref(), cert.as_deref())
         }
+        #[cfg(feature = "serve")]
+        Command::Serve { config, listen } => serve::run(&config, listen.as_deref()),
     }
 }
 
