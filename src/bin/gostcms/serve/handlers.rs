@@ -169,24 +169,27 @@ async fn dispatch(
             return Ok(r);
         }
         Route::NotFound => {
-            return Err(ApiError::new(
+            let e = ApiError::new(
                 StatusCode::NOT_FOUND,
                 "not_found",
                 "no such endpoint (see docs/serve.md)",
-            ));
+            );
+            return Err(refuse(req, state.config.max_body_bytes, e).await);
         }
         Route::WrongMethod(allow) => {
-            let mut e = ApiError::new(
+            let e = ApiError::new(
                 StatusCode::METHOD_NOT_ALLOWED,
                 "method_not_allowed",
                 format!("this endpoint takes {allow}"),
             );
-            e.close = true;
-            return Err(e);
+            return Err(refuse(req, state.config.max_body_bytes, e).await);
         }
         Route::Op(op) => op,
     };
-    let client = authorize(state, &req, op)?;
+    let client = match authorize(state, &req, op) {
+        Ok(c) => c,
+        Err(e) => return Err(refuse(req, state.config.max_body_bytes, e).await),
+    };
     let body = read_body(req, state.config.max_body_bytes).await?;
     let ctx = Ctx {
         shared,
@@ -210,8 +213,7 @@ fn authorize<'s>(
     req: &Request<Incoming>,
     op: Operation,
 ) -> Result<&'s Client, ApiError> {
-    let unauthorized =
-        |m: &str| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", m).closing();
+    let unauthorized = |m: &str| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", m);
     let header = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -225,8 +227,7 @@ fn authorize<'s>(
             "client {} may not use {}",
             client.name,
             op.name()
-        ))
-        .closing());
+        )));
     }
     if let Some(limiter) = &client.limiter
         && !limiter.allow()
@@ -235,10 +236,19 @@ fn authorize<'s>(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",
             format!("client {} is over its rate_per_second", client.name),
-        )
-        .closing());
+        ));
     }
     Ok(client)
+}
+
+/// An error answered before the body was read: the body is read and
+/// dropped (at most `max` bytes, within the request's time) so that the
+/// connection stays usable; the connection is closed when it cannot be.
+async fn refuse(req: Request<Incoming>, max: usize, e: ApiError) -> ApiError {
+    match read_body(req, max).await {
+        Ok(_) => e,
+        Err(_) => e.closing(),
+    }
 }
 
 /// The whole body, at most `max` bytes (413 above).
