@@ -6,6 +6,7 @@
 #
 #   bash bench/serve.sh              # 5 s per measurement
 #   SECONDS_PER=2 bash bench/serve.sh
+#   SERVE_EXTRA='sign_threads = 1' bash bench/serve.sh   # more settings for serve.toml
 #
 # Needs wrk, openssl with libengine-gost-openssl, and a release build with
 # the serve feature (built here if GOSTCMS is not given). wrk runs on the
@@ -41,6 +42,7 @@ config() { # $1: batching true|false
 request_timeout_ms = 10000
 audit_log = "$work/audit-$1.log"
 batching = $1
+${SERVE_EXTRA:-}
 
 [keys.bench]
 key = "$work/key.pem"
