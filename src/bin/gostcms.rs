@@ -29,6 +29,9 @@ mod jwt;
 mod keyio;
 #[path = "gostcms/smime.rs"]
 mod smime;
+#[cfg(feature = "serve")]
+#[path = "gostcms/serve/mod.rs"]
+mod serve;
 #[path = "gostcms/speed.rs"]
 mod speed;
 
@@ -299,6 +302,16 @@ enum Command {
         #[command(subcommand)]
         command: KeyCommand,
     },
+    /// The HTTP signing service (docs/serve.md); SIGHUP reloads, SIGTERM stops.
+    #[cfg(feature = "serve")]
+    Serve {
+        /// The service's configuration (TOML, mode 0600).
+        #[arg(long, value_name = "serve.toml")]
+        config: String,
+        /// Listen address, overriding the file's `listen`.
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -560,6 +573,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 quiet,
             )
         }
+        #[cfg(feature = "serve")]
+        Command::Serve { config, listen } => serve::run(&config, listen.as_deref()),
     }
 }
 

@@ -7,7 +7,7 @@ pub mod input;
 pub mod sign;
 pub mod verify;
 
-pub use sign::{AttributeMode, CmsSigner, SignOptions, SignerId};
+pub use sign::{AttributeMode, CmsSigner, PendingSignature, SignOptions, SignerId};
 pub use verify::{ChainVerifier, Content, SignerError, SignerResult, VerifyReport, verify};
 
 /// CMS object identifiers.

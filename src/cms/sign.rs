@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::hash::HashAlg;
 use crate::keys::der::{oid_tlv, tag, tlv};
 use crate::keys::{Certificate, signature_algorithm_oid};
-use crate::sign::SigningKey;
+use crate::sign::{Signature, SigningKey};
 
 /// Which signed attributes to include.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -217,22 +217,38 @@ impl CmsSigner {
         attached_content: Option<&[u8]>,
         options: &SignOptions,
     ) -> Result<Vec<u8>> {
+        let pending = self.prepare_digest(digest, attached_content, options)?;
+        let signature = self.key.sign_prehash(pending.digest_to_sign())?;
+        self.finish(pending, &signature)
+    }
+
+    /// The first half of [`Self::sign_digest`]: everything but the
+    /// signature. Sign [`PendingSignature::digest_to_sign`] with this
+    /// signer's key (alone or in a batch with
+    /// [`SigningKey::sign_prehash_batch`]) and give the signature to
+    /// [`Self::finish`].
+    pub fn prepare_digest(
+        &self,
+        digest: &[u8],
+        attached_content: Option<&[u8]>,
+        options: &SignOptions,
+    ) -> Result<PendingSignature> {
         if digest.len() != self.hash.output_len() {
             return Err(Error::DigestLength {
                 bits: 8 * self.hash.output_len(),
                 got: digest.len(),
             });
         }
-        let (sid, version) = match options.signer_id {
-            SignerId::IssuerAndSerial => (self.sid_issuer_serial.as_slice(), 1u8),
-            SignerId::SubjectKeyId => (
-                self.sid_ski.as_deref().ok_or_else(|| {
-                    Error::Unsupported(
+        let version = match options.signer_id {
+            SignerId::IssuerAndSerial => 1u8,
+            SignerId::SubjectKeyId => {
+                if self.sid_ski.is_none() {
+                    return Err(Error::Unsupported(
                         "the certificate has no subjectKeyIdentifier extension".into(),
-                    )
-                })?,
-                3u8,
-            ),
+                    ));
+                }
+                3u8
+            }
         };
         let (signed_attrs, to_sign) = match options.attributes {
             AttributeMode::None => (Vec::new(), digest.to_vec()),
@@ -257,8 +273,37 @@ impl CmsSigner {
                 (implicit, to_sign)
             }
         };
-        let signature = self.key.sign_prehash(&to_sign)?;
-        let sig_alg = match options.signature_oid {
+        Ok(PendingSignature {
+            version,
+            signed_attrs,
+            to_sign,
+            attached_content: attached_content.map(<[u8]>::to_vec),
+            signature_oid: options.signature_oid,
+            omit_certificate: options.omit_certificate,
+        })
+    }
+
+    /// The second half of [`Self::sign_digest`]: the DER ContentInfo with
+    /// `signature`, which must be this signer's key's signature of
+    /// [`PendingSignature::digest_to_sign`]. Only its size is checked here
+    /// (a signature from another key of the same size makes a SignedData
+    /// that does not verify).
+    pub fn finish(&self, pending: PendingSignature, signature: &Signature) -> Result<Vec<u8>> {
+        if signature.key_size() != self.key.curve().key_size() {
+            return Err(Error::KeyMismatch(
+                "the signature is not of this signer's key size".into(),
+            ));
+        }
+        Ok(self.assemble(&pending, signature))
+    }
+
+    fn assemble(&self, pending: &PendingSignature, signature: &Signature) -> Vec<u8> {
+        let version = pending.version;
+        let sid = match (version, &self.sid_ski) {
+            (3, Some(ski)) => ski.as_slice(),
+            _ => self.sid_issuer_serial.as_slice(),
+        };
+        let sig_alg = match pending.signature_oid {
             SignatureOid::KeyAlgorithm => &self.sig_alg_key,
             SignatureOid::SignWithDigest => &self.sig_alg_swd,
         };
@@ -268,17 +313,17 @@ impl CmsSigner {
                 &[tag::INTEGER, 1, version][..],
                 sid,
                 &self.digest_alg,
-                &signed_attrs,
+                &pending.signed_attrs,
                 sig_alg,
                 &tlv(tag::OCTET_STRING, signature.as_bytes()),
             ]
             .concat(),
         );
         let mut encap = oid_tlv(&oids::DATA);
-        if let Some(content) = attached_content {
+        if let Some(content) = &pending.attached_content {
             encap.extend_from_slice(&tlv(0xA0, &tlv(tag::OCTET_STRING, content)));
         }
-        let certs: &[u8] = if options.omit_certificate {
+        let certs: &[u8] = if pending.omit_certificate {
             &[]
         } else {
             &self.certificates_field
@@ -296,7 +341,29 @@ impl CmsSigner {
         );
         let mut content_info = oid_tlv(&oids::SIGNED_DATA);
         content_info.extend_from_slice(&tlv(0xA0, &signed_data));
-        Ok(tlv(tag::SEQUENCE, &content_info))
+        tlv(tag::SEQUENCE, &content_info)
+    }
+}
+
+/// A SignedData waiting for its signature: from [`CmsSigner::prepare_digest`],
+/// for [`CmsSigner::finish`]. Lets many signatures be made together
+/// (batch signing) while each SignedData stays exactly what
+/// [`CmsSigner::sign_digest`] makes.
+#[derive(Clone, Debug)]
+pub struct PendingSignature {
+    version: u8,
+    signed_attrs: Vec<u8>,
+    to_sign: Vec<u8>,
+    attached_content: Option<Vec<u8>>,
+    signature_oid: SignatureOid,
+    omit_certificate: bool,
+}
+
+impl PendingSignature {
+    /// The digest the key signs: of the signed attributes, or of the
+    /// content when there are none.
+    pub fn digest_to_sign(&self) -> &[u8] {
+        &self.to_sign
     }
 }
 
@@ -322,5 +389,65 @@ mod tests {
                 vec![0x30, 0x2f, 1]
             ]
         );
+    }
+
+    #[test]
+    fn prepared_signatures_signed_in_a_batch_are_what_sign_digest_makes() {
+        use crate::CurveId;
+        use crate::cms::{Content, verify};
+        let key = SigningKey::generate(CurveId::Tc26_256A).unwrap();
+        let cert = crate::keys::self_signed(&key, "CN=batch", 1, Some(&[1])).unwrap();
+        let signer = CmsSigner::new(key, cert).unwrap();
+        let time = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_800_000_000);
+        let messages: [&[u8]; 3] = [b"one", b"two", b""];
+        for attributes in [
+            AttributeMode::None,
+            AttributeMode::Standard,
+            AttributeMode::Cades,
+        ] {
+            let options = SignOptions {
+                attributes,
+                signing_time: Some(time),
+                attached: attributes == AttributeMode::Cades,
+                ..SignOptions::default()
+            };
+            let pending: Vec<PendingSignature> = messages
+                .iter()
+                .map(|m| {
+                    signer
+                        .prepare_digest(
+                            &signer.hash.digest(m),
+                            options.attached.then_some(*m),
+                            &options,
+                        )
+                        .unwrap()
+                })
+                .collect();
+            let digests: Vec<&[u8]> = pending
+                .iter()
+                .map(PendingSignature::digest_to_sign)
+                .collect();
+            let signatures = signer.key().sign_prehash_batch(&digests).unwrap();
+            for ((m, p), sig) in messages.iter().zip(pending.clone()).zip(&signatures) {
+                let der = signer.finish(p, sig).unwrap();
+                let content = if options.attached {
+                    Content::Attached
+                } else {
+                    Content::Bytes(m)
+                };
+                let report = verify(&der, content, &[]).unwrap();
+                assert_eq!(report.signers.len(), 1);
+                assert!(report.signers[0].outcome.is_ok(), "{attributes:?}");
+                // Byte for byte what sign_digest makes, but for the signature value.
+                let whole = signer.sign(m, &options).unwrap();
+                assert_eq!(whole.len(), der.len());
+                let at = der.len() - 64;
+                assert_eq!(whole[..at], der[..at], "{attributes:?}");
+            }
+            // A signature of the wrong size is refused.
+            let other = SigningKey::generate(CurveId::Tc26_512A).unwrap();
+            let big = other.sign_prehash(&[1u8; 64]).unwrap();
+            assert!(signer.finish(pending[0].clone(), &big).is_err());
+        }
     }
 }
