@@ -240,10 +240,10 @@ pub(crate) fn unix_seconds(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<i64> 
         let f: f64 = obj.call_method0("timestamp")?.extract()?;
         return Ok(f.floor() as i64);
     }
-    if let Ok(f) = obj.extract::<f64>() {
-        if f.is_finite() {
-            return Ok(f.floor() as i64);
-        }
+    if let Ok(f) = obj.extract::<f64>()
+        && f.is_finite()
+    {
+        return Ok(f.floor() as i64);
     }
     Err(PyTypeError::new_err(format!(
         "{what}: expected Unix seconds (int) or an aware datetime"
@@ -461,7 +461,7 @@ impl SigningKey {
             .collect::<PyResult<Vec<Bound<'py, PyAny>>>>()?;
         let messages = items
             .iter()
-            .map(|m| m.extract::<Cow<'_, [u8]>>().map_err(PyErr::from))
+            .map(|m| m.extract::<Cow<'_, [u8]>>())
             .collect::<PyResult<Vec<_>>>()?;
         let sigs = py
             .detach(|| {
@@ -854,6 +854,10 @@ struct SignerOut {
     certificate: Option<CoreCertificate>,
 }
 
+/// What `verify_cms` found: the signers, the attached content, the
+/// embedded certificates.
+type Verified = (Vec<SignerOut>, Option<Vec<u8>>, Vec<CoreCertificate>);
+
 /// `gostcms verify` without the printing: each signer's outcome, then,
 /// with trust anchors, its chain at its signingTime (or `at`, or now).
 fn verify_cms(
@@ -861,7 +865,7 @@ fn verify_cms(
     content: Option<&[u8]>,
     trust: &[CoreCertificate],
     at: Option<SystemTime>,
-) -> Result<(Vec<SignerOut>, Option<Vec<u8>>, Vec<CoreCertificate>), String> {
+) -> Result<Verified, String> {
     let report = match content {
         None => cms::verify(signature, Content::Attached, &[]),
         Some(c) => cms::verify(signature, Content::Bytes(c), &[]),
