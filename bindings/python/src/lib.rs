@@ -13,6 +13,7 @@
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use gostcms_core as core_;
@@ -346,10 +347,7 @@ fn load_key(
                 ),
                 _ => f,
             })?;
-    Ok(SigningKey {
-        key: loaded.key,
-        certificate: loaded.certificate,
-    })
+    Ok(SigningKey::new(loaded.key, loaded.certificate))
 }
 
 /// load_certificate(source)
@@ -375,6 +373,20 @@ fn load_certificate(source: &Bound<'_, PyAny>) -> PyResult<Certificate> {
 pub(crate) struct SigningKey {
     pub(crate) key: core_::SigningKey,
     certificate: Option<CoreCertificate>,
+    /// The CMS signer of the certificate last used with this key: making
+    /// one checks the certificate's public key (a point validation), which
+    /// a repeated `cms_sign` or ESIA call with the same pair skips.
+    signer_cache: Mutex<Option<(Vec<u8>, Arc<CmsSigner>)>>,
+}
+
+impl SigningKey {
+    fn new(key: core_::SigningKey, certificate: Option<CoreCertificate>) -> Self {
+        SigningKey {
+            key,
+            certificate,
+            signer_cache: Mutex::new(None),
+        }
+    }
 }
 
 #[pymethods]
@@ -391,10 +403,7 @@ impl SigningKey {
         let key = py
             .detach(|| core_::SigningKey::generate(id))
             .map_err(|e| Fail::from_core("generate", e))?;
-        Ok(SigningKey {
-            key,
-            certificate: None,
-        })
+        Ok(SigningKey::new(key, None))
     }
 
     /// The curve's CLI name, e.g. `cryptopro-a`.
@@ -690,9 +699,25 @@ impl Certificate {
 
 // --------------------------------------------------------------------- CMS
 
-/// The signer for one call: the key must match the certificate.
-pub(crate) fn cms_signer(key: &SigningKey, cert: &Certificate) -> Res<CmsSigner> {
-    CmsSigner::new(key.key.clone(), cert.inner.clone()).map_err(|e| Fail::from_core("cms", e))
+/// The CMS signer of a key and certificate (which must hold the key's
+/// public key): the key's cached one when the certificate is the same.
+pub(crate) fn cms_signer(key: &SigningKey, cert: &Certificate) -> Res<Arc<CmsSigner>> {
+    let der = cert.inner.der();
+    // A poisoned lock (a panic elsewhere while it was held) only skips the cache.
+    if let Ok(cache) = key.signer_cache.lock()
+        && let Some((cached_der, signer)) = cache.as_ref()
+        && cached_der.as_slice() == der
+    {
+        return Ok(Arc::clone(signer));
+    }
+    let signer = Arc::new(
+        CmsSigner::new(key.key.clone(), cert.inner.clone())
+            .map_err(|e| Fail::from_core("cms", e))?,
+    );
+    if let Ok(mut cache) = key.signer_cache.lock() {
+        *cache = Some((der.to_vec(), Arc::clone(&signer)));
+    }
+    Ok(signer)
 }
 
 /// cms_sign(key, cert, content, *, attached=False, signed_attributes=True, cades=False)

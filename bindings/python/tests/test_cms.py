@@ -155,3 +155,11 @@ def test_we_verify_openssl(ossl, tmp_path, bits, paramset, curve):
             "-in", content, "-out", out, "-outform", "DER")
     report = gostcms.cms_verify(out.read_bytes())
     assert report.valid and report.content == CONTENT
+
+
+def test_one_key_with_two_certificates(key256, cert256):
+    """A key keeps the signer of its last certificate; another one is used as given."""
+    other = gostcms.Certificate.self_signed(key256, "CN=Second certificate of the same key")
+    for cert in (cert256, other, cert256, other):
+        report = gostcms.cms_verify(gostcms.cms_sign(key256, cert, CONTENT), CONTENT)
+        assert report.valid and report.signers[0].certificate == cert

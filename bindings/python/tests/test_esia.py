@@ -44,6 +44,9 @@ def test_client_secret_defaults_and_flows(key512, cert512):
     r = esia.client_secret(key512, cert512, client_id="SYS", scope="openid", redirect_uri=REDIRECT,
                            flow="refresh", refresh_token="RT", state=STATE, timestamp=TS)
     assert r.signed_string.endswith("RT")
+    o = esia.client_secret(key512, cert512, client_id="SYS", scope="org_emps", scope_org="org_inf",
+                           redirect_uri=REDIRECT, state=STATE, timestamp=TS)
+    assert o.signed_string == "SYSorg_empsorg_inf" + TS + STATE + REDIRECT
     rev = esia.client_secret(key512, cert512, client_id="SYS", scope="openid", redirect_uri=REDIRECT,
                              reverse=True, state=STATE, timestamp=TS)
     cert512.verifying_key().verify(rev.signed_string.encode(), unb64u(rev.client_secret)[::-1])
