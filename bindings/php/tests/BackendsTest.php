@@ -218,6 +218,10 @@ final class BackendsTest extends TestCase
         }
         self::assertSame('TESTAPPLICATIONopenid' . self::TIMESTAMP . self::STATE . $base['redirect_uri'],
             $ffi->clientSecret($fk, $fc, $base)['signed_string']);
+        // Values that look like options reach the CLI as values.
+        $odd = ['client_id' => '-X', 'scope' => '--help', 'redirect_uri' => '-r', 'state' => self::STATE, 'timestamp' => self::TIMESTAMP];
+        self::assertSame('-X--help' . self::TIMESTAMP . self::STATE . '-r', $cli->clientSecret($ck, $cc, $odd)['signed_string']);
+        self::assertSame($ffi->clientSecret($fk, $fc, $odd)['signed_string'], $cli->clientSecret($ck, $cc, $odd)['signed_string']);
         $fresh = $cli->clientSecret($ck, $cc, ['client_id' => 'A', 'scope' => 'openid', 'redirect_uri' => 'https://a']);
         self::assertMatchesRegularExpression('/^[0-9a-f-]{36}$/', $fresh['state']);
     }

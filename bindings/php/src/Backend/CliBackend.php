@@ -223,11 +223,11 @@ final class CliBackend implements Backend
         return $this->fileArg($src->path, $src->bytes, $pipes);
     }
 
-    /** A path as is, or bytes on the next free descriptor as /dev/fd/N. */
+    /** A path (never taken for an option or stdin), or bytes on the next free descriptor as /dev/fd/N. */
     private function fileArg(?string $path, ?string $bytes, array &$pipes): string
     {
         if ($path !== null) {
-            return $path;
+            return str_starts_with($path, '-') ? './' . $path : $path;
         }
         $fd = 3 + \count($pipes);
         $pipes[$fd] = (string) $bytes;
@@ -373,13 +373,13 @@ final class CliBackend implements Backend
     {
         $pipes = [];
         $args = array_merge(['esia', 'client-secret'], $this->keyArgs($key, $pipes),
-            ['--cert', $this->certArg($cert, $pipes), '--client-id', $params['client_id'], '--scope', $params['scope']]);
+            ['--cert', $this->certArg($cert, $pipes), '--client-id=' . $params['client_id'], '--scope=' . $params['scope']]);
         $map = ['scope_org' => '--scope-org', 'redirect_uri' => '--redirect-uri', 'code' => '--code',
             'refresh_token' => '--refresh-token', 'state' => '--state', 'timestamp' => '--timestamp'];
         foreach ($map as $name => $flag) {
             if ($params[$name] !== null) {
-                $args[] = $flag;
-                $args[] = $params[$name];
+                // --flag=value: a value starting with "-" is never read as an option.
+                $args[] = $flag . '=' . $params[$name];
             }
         }
         $args = array_merge($args, self::FLOW_FLAGS[$params['flow']]);
@@ -424,7 +424,7 @@ final class CliBackend implements Backend
 
     public function pkce(string $method): array
     {
-        $json = json_decode($this->must(['esia', 'pkce', '--method', $method]), true, 4, JSON_THROW_ON_ERROR);
+        $json = json_decode($this->must(['esia', 'pkce', '--method=' . $method]), true, 4, JSON_THROW_ON_ERROR);
         return [(string) $json['code_verifier'], (string) $json['code_challenge']];
     }
 
@@ -443,16 +443,16 @@ final class CliBackend implements Backend
             $args[] = $this->certArg($c, $pipes);
         }
         if (($options['client_id'] ?? null) !== null) {
-            array_push($args, '--client-id', $options['client_id']);
+            $args[] = '--client-id=' . $options['client_id'];
         }
         foreach ($options['issuers'] ?? [] as $iss) {
-            array_push($args, '--issuer', $iss);
+            $args[] = '--issuer=' . $iss;
         }
         if (($options['now'] ?? null) !== null) {
-            array_push($args, '--now', (string) $options['now']);
+            $args[] = '--now=' . (int) $options['now'];
         }
         if (($options['leeway'] ?? null) !== null) {
-            array_push($args, '--leeway', (string) $options['leeway']);
+            $args[] = '--leeway=' . (int) $options['leeway'];
         }
         $args[] = '-';
         [$code, $out, $err] = $this->run($args, $token, $pipes);

@@ -194,6 +194,9 @@ final class FfiBackend implements Backend
 
     public function loadKey(string $pathOrBytes, ?string $password): Key
     {
+        if ($password !== null && str_contains($password, "\0")) {
+            throw new FormatException('password: a NUL byte cannot be passed to the C library');
+        }
         $out = $this->ffi->new('gostcms_key*');
         if (Source::isPath($pathOrBytes)) {
             $status = $this->ffi->gostcms_key_open($pathOrBytes, $password, FFI::addr($out));
