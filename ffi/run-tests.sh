@@ -147,12 +147,25 @@ openssl_checks() {
   ossl dgst -md_gost12_256 -verify "$out/pub.pem" -signature "$out/raw_p8.sig" "$msg"
   ossl dgst -md_gost12_256 -verify "$out/pub.pem" -signature "$out/raw_pfx.sig" "$msg"
   ossl dgst -md_gost12_256 -verify "$OSSL/container-pub.pem" -signature "$out/raw_container.sig" "$msg"
+  ossl dgst -md_gost12_256 -verify "$OSSL/container-pub.pem" -signature "$out/raw_container_open.sig" "$msg"
   ossl dgst -md_gost12_256 -verify "$out/pub.pem" -signature "$out/batch2.sig" "$msg"
   ossl dgst -md_gost12_512 -verify "$out/pub512.pem" -signature "$out/raw512.sig" "$msg"
   local want
   want=$(ossl x509 -in "$CERT" -outform DER | ossl dgst -md_gost12_256 -r | cut -d' ' -f1 | tr a-f A-F)
   [ "$want" = "$(cat "$out/cert_hash.txt")" ] || { echo "cert hash differs from OpenSSL's $want" >&2; return 1; }
   echo "client_certificate_hash = OpenSSL's md_gost12_256 of the DER"
+  # gostcms_hash = OpenSSL's Streebog; gostcms_pkce's challenge = base64url of
+  # OpenSSL's digest of the verifier; gostcms_cert_validity = OpenSSL's dates.
+  ossl dgst -md_gost12_256 -binary "$msg" | cmp - "$out/streebog256.bin"
+  ossl dgst -md_gost12_512 -binary "$msg" | cmp - "$out/streebog512.bin"
+  [ "$(ossl dgst -md_gost12_256 -binary "$out/pkce_verifier.txt" | b64u_encode)" = "$(cat "$out/pkce_challenge.txt")" ]
+  [ "$(openssl dgst -sha256 -binary "$out/pkce_s256_verifier.txt" | b64u_encode)" = "$(cat "$out/pkce_s256_challenge.txt")" ]
+  echo "Streebog-256/512 and PKCE challenges = OpenSSL's"
+  local nb na
+  nb=$(date -u -d "$(openssl x509 -in "$CERT" -noout -startdate | cut -d= -f2)" +%s)
+  na=$(date -u -d "$(openssl x509 -in "$CERT" -noout -enddate | cut -d= -f2)" +%s)
+  [ "$(printf '%s\n%s' "$nb" "$na")" = "$(cat "$out/validity.txt")" ] || { echo "validity differs from OpenSSL's $nb $na" >&2; return 1; }
+  echo "certificate validity = OpenSSL's"
   cms_ok() { ossl cms -verify -binary -noverify -out /dev/null "$@" && echo "  ^ $*"; }
   cms_ok -inform DER -in "$out/detached.der" -content "$msg"
   cms_ok -inform DER -in "$out/cades.der" -content "$msg"

@@ -87,6 +87,12 @@
 // example) instead of base64url.
 #define GOSTCMS_UUID_PERCENT_BASE64 2
 
+// Hash algorithm: GOST R 34.11-2012, 256-bit output.
+#define GOSTCMS_HASH_STREEBOG256 0
+
+// Hash algorithm: GOST R 34.11-2012, 512-bit output.
+#define GOSTCMS_HASH_STREEBOG512 1
+
 // Raw signature flag: the full byte reversal of s || r (CryptoAPI order).
 #define GOSTCMS_RAW_REVERSED 1
 
@@ -126,6 +132,11 @@ typedef enum gostcms_status {
   // A file could not be read (a container folder or one of its files
   // missing, unreadable or too large).
   GOSTCMS_ERR_IO = 12,
+  // A PIN or password was given and is wrong (the key's integrity check,
+  // keyed by the secret, failed).
+  GOSTCMS_ERR_WRONG_PASSWORD = 13,
+  // The key is protected and no PIN or password (NULL or "") was given.
+  GOSTCMS_ERR_PASSWORD_REQUIRED = 14,
 } gostcms_status;
 
 // A parsed certificate. Immutable, shareable between threads.
@@ -184,6 +195,14 @@ void gostcms_buffer_free(struct gostcms_buffer *buffer);
 
 // Loads a certificate: PEM, base64 or DER.
 enum gostcms_status gostcms_cert_load(const uint8_t *data, size_t len, struct gostcms_cert **out);
+
+// Loads a certificate from a file (PEM, base64 or DER, at most 1 MiB).
+// An unreadable path gives GOSTCMS_ERR_IO.
+enum gostcms_status gostcms_cert_open(const char *path, struct gostcms_cert **out);
+
+// The validity period: notBefore and notAfter as Unix seconds (negative
+// before 1970). Either output pointer may be NULL when not wanted.
+enum gostcms_status gostcms_cert_validity(const struct gostcms_cert *cert, int64_t *out_not_before, int64_t *out_not_after);
 
 // The subject name, RFC 4514 text.
 enum gostcms_status gostcms_cert_subject(const struct gostcms_cert *cert, struct gostcms_buffer *out);
@@ -280,6 +299,10 @@ enum gostcms_status gostcms_esia_request_data_sign(const struct gostcms_signer *
 // GOSTCMS_UUID_*; default detached, base64url.
 enum gostcms_status gostcms_esia_sign_uuid(const struct gostcms_signer *signer, const char *uuid, uint32_t flags, int64_t signing_time, struct gostcms_buffer *out);
 
+// The digest of `data`: 32 or 64 bytes, in the order `openssl dgst
+// -md_gost12_256` / `-md_gost12_512` prints them. `alg`: GOSTCMS_HASH_*.
+enum gostcms_status gostcms_hash(uint32_t alg, const uint8_t *data, size_t len, struct gostcms_buffer *out);
+
 // Verifies an ESIA token against the certificates in `trust`: signature,
 // exp / nbf / iat (with `leeway_seconds`, negative for the default 60),
 // issuer (`issuer`, NULL for ESIA production's "http://esia.gosuslugi.ru/")
@@ -289,20 +312,45 @@ enum gostcms_status gostcms_esia_sign_uuid(const struct gostcms_signer *signer, 
 // GOSTCMS_ERR_JWT_REJECTED and the reason.
 enum gostcms_status gostcms_jwt_verify(const struct gostcms_trust *trust, const char *token, const char *client_id, const char *issuer, int64_t leeway_seconds, int64_t now, struct gostcms_buffer *out_claims);
 
+// Verifies only the signature of a JWT, for libraries that check the
+// claims themselves: `signature` (raw bytes, base64url-decoded) over
+// `signing_input` ("HEADER.PAYLOAD"), with `alg` the header's value
+// (GOST3410_2012_256 or GOST3410_2012_512: s || r big-endian over
+// Streebog; RS256), under the key of one of the certificates in `trust`.
+// GOSTCMS_OK when one verifies, GOSTCMS_ERR_JWT_REJECTED when none does
+// or `alg` is unknown. Times, issuer and audience are NOT checked: use
+// gostcms_jwt_verify for a whole token.
+enum gostcms_status gostcms_jwt_verify_signature(const struct gostcms_trust *trust, const char *alg, const uint8_t *signing_input, size_t signing_input_len, const uint8_t *signature, size_t signature_len);
+
 // Loads a private key: PKCS#8 in PEM, base64 or DER (the four GOST
 // private-key forms OpenSSL, CryptoPro and TC26 write), an encrypted
 // PKCS#8 (`ENCRYPTED PRIVATE KEY`) or a PFX / PKCS#12 file, decrypted with
-// `password` (NULL: none). A wrong password gives GOSTCMS_ERR_KEY.
-// CryptoPro container folders: gostcms_key_load_container. On success
-// `*out` owns a new handle.
+// `password` (NULL: none). A wrong password gives
+// GOSTCMS_ERR_WRONG_PASSWORD; none (NULL or "") for a protected key,
+// GOSTCMS_ERR_PASSWORD_REQUIRED. CryptoPro container folders:
+// gostcms_key_load_container or gostcms_key_open. On success `*out` owns
+// a new handle.
 enum gostcms_status gostcms_key_load(const uint8_t *data, size_t len, const char *password, struct gostcms_key **out);
 
 // Loads the key of a CryptoPro CSP container folder (`xxxxxxxx.000`, with
 // `header.key`, `masks.key`, `primary.key`...), decrypted with `pin`
-// (NULL: none). A wrong or missing PIN gives GOSTCMS_ERR_KEY; a missing or
-// damaged file, GOSTCMS_ERR_IO or GOSTCMS_ERR_PARSE. On success `*out`
+// (NULL: none). A wrong PIN gives GOSTCMS_ERR_WRONG_PASSWORD, none (NULL or
+// "") for a protected container GOSTCMS_ERR_PASSWORD_REQUIRED; a missing
+// or damaged file, GOSTCMS_ERR_IO or GOSTCMS_ERR_PARSE. On success `*out`
 // owns a new handle.
 enum gostcms_status gostcms_key_load_container(const char *dir, const char *pin, struct gostcms_key **out);
+
+// Loads a private key from a path: a CryptoPro CSP container folder, or a
+// file in any form gostcms_key_load reads (PKCS#8 PEM/DER, encrypted
+// PKCS#8, PFX; at most 16 MiB), with `password` as the PIN or password
+// (NULL: none). Errors as gostcms_key_load and gostcms_key_load_container;
+// an unreadable path gives GOSTCMS_ERR_IO. On success `*out` owns a new
+// handle.
+enum gostcms_status gostcms_key_open(const char *path, const char *password, struct gostcms_key **out);
+
+// The key's parameter set as the CLI names it ("tc26-256-a",
+// "cryptopro-a", "tc26-512-a"...).
+enum gostcms_status gostcms_key_curve(const struct gostcms_key *key, struct gostcms_buffer *out);
 
 // Generates a key with the OS RNG on a parameter set named as the CLI names
 // them ("tc26-256-a", "cryptopro-a", "tc26-512-a"...) or by OID.
@@ -319,6 +367,13 @@ enum gostcms_status gostcms_key_public_key_pem(const struct gostcms_key *key, st
 // another type or one already freed (where detectable), which is then
 // left alone.
 enum gostcms_status gostcms_key_free(struct gostcms_key *key);
+
+// A new code_verifier (43 characters, 32 random bytes base64url) and its
+// code_challenge (base64url, unpadded) for `method`: "GOST3411"
+// (Streebog-256; NULL means this), "GOST3411-512" or "S256". The
+// verifier is a secret until the token request: gostcms_buffer_free
+// zeroizes it.
+enum gostcms_status gostcms_pkce(const char *method, struct gostcms_buffer *out_verifier, struct gostcms_buffer *out_challenge);
 
 // Signs `msg` (hashed with Streebog of the key's size): 64 or 128 bytes.
 enum gostcms_status gostcms_raw_sign(const struct gostcms_key *key, const uint8_t *msg, size_t msg_len, uint32_t flags, struct gostcms_buffer *out);

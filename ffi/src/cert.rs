@@ -2,6 +2,10 @@
 //! trusted certificates: CMS chain anchors, ESIA's token-signing
 //! certificates).
 
+use std::ffi::c_char;
+use std::io::Read;
+use std::time::{SystemTime, UNIX_EPOCH};
+
 use gostcms_core::esia::client_certificate_hash;
 use gostcms_core::keys::Certificate;
 
@@ -53,6 +57,73 @@ pub unsafe extern "C" fn gostcms_cert_load(
         let cert = Certificate::from_pem_or_der(bytes)?;
         // SAFETY: checked by clear_out above.
         unsafe { write_out(out, new_handle::<gostcms_cert>(cert)) };
+        Ok(())
+    })
+}
+
+/// Largest certificate file gostcms_cert_open reads.
+const MAX_CERT_FILE: u64 = 1 << 20;
+
+/// Loads a certificate from a file (PEM, base64 or DER, at most 1 MiB).
+/// An unreadable path gives GOSTCMS_ERR_IO.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gostcms_cert_open(
+    path: *const c_char,
+    out: *mut *mut gostcms_cert,
+) -> gostcms_status {
+    boundary(|| {
+        // SAFETY: `out` is NULL or writable (header contract).
+        unsafe { clear_out(out, "out")? };
+        // SAFETY: NULL or NUL-terminated (header contract).
+        let path = unsafe { input::string(path, "path")? };
+        let io = |e: std::io::Error| {
+            FfiError::new(
+                gostcms_status::GOSTCMS_ERR_IO,
+                format!("cannot read certificate {path}: {e}"),
+            )
+        };
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .map_err(io)?
+            .take(MAX_CERT_FILE + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+        if bytes.len() as u64 > MAX_CERT_FILE {
+            return Err(FfiError::new(
+                gostcms_status::GOSTCMS_ERR_PARSE,
+                format!("certificate {path}: larger than {MAX_CERT_FILE} bytes"),
+            ));
+        }
+        let cert = Certificate::from_pem_or_der(&bytes)?;
+        // SAFETY: checked by clear_out above.
+        unsafe { write_out(out, new_handle::<gostcms_cert>(cert)) };
+        Ok(())
+    })
+}
+
+/// The validity period: notBefore and notAfter as Unix seconds (negative
+/// before 1970). Either output pointer may be NULL when not wanted.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gostcms_cert_validity(
+    cert: *const gostcms_cert,
+    out_not_before: *mut i64,
+    out_not_after: *mut i64,
+) -> gostcms_status {
+    boundary(|| {
+        // SAFETY: NULL or a handle from this library, not being freed.
+        let cert = unsafe { handle::borrow(cert)? };
+        let unix = |t: SystemTime| match t.duration_since(UNIX_EPOCH) {
+            Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+            Err(e) => i64::try_from(e.duration().as_secs()).map_or(i64::MIN, |s| -s),
+        };
+        if !out_not_before.is_null() {
+            // SAFETY: non-null and writable (header contract).
+            unsafe { out_not_before.write(unix(cert.not_before())) };
+        }
+        if !out_not_after.is_null() {
+            // SAFETY: non-null and writable (header contract).
+            unsafe { out_not_after.write(unix(cert.not_after())) };
+        }
         Ok(())
     })
 }

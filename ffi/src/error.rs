@@ -45,6 +45,11 @@ pub enum gostcms_status {
     /// A file could not be read (a container folder or one of its files
     /// missing, unreadable or too large).
     GOSTCMS_ERR_IO = 12,
+    /// A PIN or password was given and is wrong (the key's integrity check,
+    /// keyed by the secret, failed).
+    GOSTCMS_ERR_WRONG_PASSWORD = 13,
+    /// The key is protected and no PIN or password (NULL or "") was given.
+    GOSTCMS_ERR_PASSWORD_REQUIRED = 14,
 }
 
 use gostcms_status::*;
@@ -93,13 +98,35 @@ impl From<CoreError> for FfiError {
             CoreError::Encoding { .. } => GOSTCMS_ERR_PARSE,
             CoreError::MissingParameter(_) => GOSTCMS_ERR_MISSING_PARAMETER,
             CoreError::Invalid { .. } => GOSTCMS_ERR_INVALID_ARGUMENT,
-            CoreError::WrongSecret(_) => GOSTCMS_ERR_KEY,
+            CoreError::WrongSecret(_) => GOSTCMS_ERR_WRONG_PASSWORD,
             CoreError::Integrity(_) => GOSTCMS_ERR_PARSE,
             CoreError::Io(_) => GOSTCMS_ERR_IO,
             // Error is non_exhaustive: a new variant is still a failure.
             _ => GOSTCMS_ERR_INVALID_ARGUMENT,
         };
         FfiError::new(status, e.to_string())
+    }
+}
+
+impl FfiError {
+    /// A key-loading failure: a wrong secret when none was given becomes
+    /// GOSTCMS_ERR_PASSWORD_REQUIRED (the key is protected), so callers can
+    /// ask for a PIN instead of reporting a wrong one.
+    pub(crate) fn from_key_load(e: CoreError, secret_given: bool) -> Self {
+        if !secret_given && matches!(e, CoreError::WrongSecret(_)) {
+            let message = e.to_string();
+            return FfiError::new(
+                GOSTCMS_ERR_PASSWORD_REQUIRED,
+                if message.contains("none was given") {
+                    message
+                } else {
+                    format!(
+                        "the key is protected by a PIN or password and none was given ({message})"
+                    )
+                },
+            );
+        }
+        FfiError::from(e)
     }
 }
 
@@ -150,6 +177,8 @@ pub extern "C" fn gostcms_status_name(status: i32) -> *const c_char {
         10 => b"GOSTCMS_ERR_RNG\0",
         11 => b"GOSTCMS_ERR_PANIC\0",
         12 => b"GOSTCMS_ERR_IO\0",
+        13 => b"GOSTCMS_ERR_WRONG_PASSWORD\0",
+        14 => b"GOSTCMS_ERR_PASSWORD_REQUIRED\0",
         _ => b"unknown gostcms_status\0",
     };
     name.as_ptr().cast()

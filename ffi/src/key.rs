@@ -26,9 +26,11 @@ impl Handle for gostcms_key {
 /// Loads a private key: PKCS#8 in PEM, base64 or DER (the four GOST
 /// private-key forms OpenSSL, CryptoPro and TC26 write), an encrypted
 /// PKCS#8 (`ENCRYPTED PRIVATE KEY`) or a PFX / PKCS#12 file, decrypted with
-/// `password` (NULL: none). A wrong password gives GOSTCMS_ERR_KEY.
-/// CryptoPro container folders: gostcms_key_load_container. On success
-/// `*out` owns a new handle.
+/// `password` (NULL: none). A wrong password gives
+/// GOSTCMS_ERR_WRONG_PASSWORD; none (NULL or "") for a protected key,
+/// GOSTCMS_ERR_PASSWORD_REQUIRED. CryptoPro container folders:
+/// gostcms_key_load_container or gostcms_key_open. On success `*out` owns
+/// a new handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn gostcms_key_load(
     data: *const u8,
@@ -45,7 +47,9 @@ pub unsafe extern "C" fn gostcms_key_load(
         let password = unsafe { input::opt_string(password, "password")? };
         // PKCS#8, encrypted PKCS#8 or PFX, told apart by their structure.
         let secret = password.unwrap_or_default();
-        let key = keys::import::from_bytes(bytes, secret.as_bytes())?.key;
+        let key = keys::import::from_bytes(bytes, secret.as_bytes())
+            .map_err(|e| FfiError::from_key_load(e, !secret.is_empty()))?
+            .key;
         // SAFETY: checked by clear_out above.
         unsafe { write_out(out, new_handle::<gostcms_key>(key)) };
         Ok(())
@@ -54,8 +58,9 @@ pub unsafe extern "C" fn gostcms_key_load(
 
 /// Loads the key of a CryptoPro CSP container folder (`xxxxxxxx.000`, with
 /// `header.key`, `masks.key`, `primary.key`...), decrypted with `pin`
-/// (NULL: none). A wrong or missing PIN gives GOSTCMS_ERR_KEY; a missing or
-/// damaged file, GOSTCMS_ERR_IO or GOSTCMS_ERR_PARSE. On success `*out`
+/// (NULL: none). A wrong PIN gives GOSTCMS_ERR_WRONG_PASSWORD, none (NULL or
+/// "") for a protected container GOSTCMS_ERR_PASSWORD_REQUIRED; a missing
+/// or damaged file, GOSTCMS_ERR_IO or GOSTCMS_ERR_PARSE. On success `*out`
 /// owns a new handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn gostcms_key_load_container(
@@ -70,10 +75,61 @@ pub unsafe extern "C" fn gostcms_key_load_container(
         let dir = unsafe { input::string(dir, "dir")? };
         // SAFETY: NULL or NUL-terminated (header contract).
         let pin = unsafe { input::opt_string(pin, "pin")? };
+        let pin = pin.unwrap_or_default();
         let container = keys::container::Container::open(dir.as_ref())?;
-        let key = container.decrypt(pin.unwrap_or_default().as_bytes())?.key;
+        let key = container
+            .decrypt(pin.as_bytes())
+            .map_err(|e| FfiError::from_key_load(e, !pin.is_empty()))?
+            .key;
         // SAFETY: checked by clear_out above.
         unsafe { write_out(out, new_handle::<gostcms_key>(key)) };
+        Ok(())
+    })
+}
+
+/// Loads a private key from a path: a CryptoPro CSP container folder, or a
+/// file in any form gostcms_key_load reads (PKCS#8 PEM/DER, encrypted
+/// PKCS#8, PFX; at most 16 MiB), with `password` as the PIN or password
+/// (NULL: none). Errors as gostcms_key_load and gostcms_key_load_container;
+/// an unreadable path gives GOSTCMS_ERR_IO. On success `*out` owns a new
+/// handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gostcms_key_open(
+    path: *const c_char,
+    password: *const c_char,
+    out: *mut *mut gostcms_key,
+) -> gostcms_status {
+    boundary(|| {
+        // SAFETY: `out` is NULL or writable (header contract).
+        unsafe { clear_out(out, "out")? };
+        // SAFETY: NULL or NUL-terminated (header contract).
+        let path = unsafe { input::string(path, "path")? };
+        // SAFETY: NULL or NUL-terminated (header contract).
+        let password = unsafe { input::opt_string(password, "password")? };
+        let secret = password.unwrap_or_default();
+        let key = keys::import::open(path.as_ref(), secret.as_bytes())
+            .map_err(|e| FfiError::from_key_load(e, !secret.is_empty()))?
+            .key;
+        // SAFETY: checked by clear_out above.
+        unsafe { write_out(out, new_handle::<gostcms_key>(key)) };
+        Ok(())
+    })
+}
+
+/// The key's parameter set as the CLI names it ("tc26-256-a",
+/// "cryptopro-a", "tc26-512-a"...).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gostcms_key_curve(
+    key: *const gostcms_key,
+    out: *mut gostcms_buffer,
+) -> gostcms_status {
+    boundary(|| {
+        // SAFETY: the output pointer is NULL or writable (header contract).
+        unsafe { clear_buffer(out, "out")? };
+        // SAFETY: NULL or a handle from this library, not being freed.
+        let key = unsafe { handle::borrow(key)? };
+        // SAFETY: checked by clear_buffer above.
+        unsafe { write_buffer(out, key.curve().name().as_bytes().to_vec()) };
         Ok(())
     })
 }

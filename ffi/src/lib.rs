@@ -28,10 +28,12 @@ pub mod cms;
 pub mod error;
 pub mod esia;
 pub mod handle;
+pub mod hash;
 mod input;
 pub mod jwt;
 pub mod key;
 pub mod panic;
+pub mod pkce;
 pub mod raw;
 pub mod signer;
 

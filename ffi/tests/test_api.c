@@ -339,6 +339,28 @@ int main(int argc, char **argv) {
                             1800000000, &b),
          GOSTCMS_ERR_JWT_REJECTED);
   CHECK(strstr(gostcms_last_error(), "expired") != NULL);
+  /* signature only (for libraries that check claims themselves): the
+     OpenSSL-made signing input and raw signature */
+  {
+    size_t in_len, sig_len;
+    unsigned char *in = ossl_file("jwt-input", &in_len);
+    unsigned char *sig = ossl_file("jwt-sig", &sig_len);
+    OK(gostcms_jwt_verify_signature(esia_trust, "GOST3410_2012_256", in, in_len, sig, sig_len));
+    EXPECT(gostcms_jwt_verify_signature(esia_trust, "GOST3410_2012_512", in, in_len, sig, sig_len),
+           GOSTCMS_ERR_JWT_REJECTED);
+    EXPECT(gostcms_jwt_verify_signature(esia_trust, "RS256", in, in_len, sig, sig_len),
+           GOSTCMS_ERR_JWT_REJECTED);
+    EXPECT(gostcms_jwt_verify_signature(esia_trust, "none", in, in_len, sig, sig_len),
+           GOSTCMS_ERR_JWT_REJECTED);
+    CHECK(strstr(gostcms_last_error(), "never accepted") != NULL);
+    EXPECT(gostcms_jwt_verify_signature(esia_trust, "GOST3410_2012_256", in, in_len - 1, sig, sig_len),
+           GOSTCMS_ERR_JWT_REJECTED);
+    sig[3] ^= 0x01;
+    EXPECT(gostcms_jwt_verify_signature(esia_trust, "GOST3410_2012_256", in, in_len, sig, sig_len),
+           GOSTCMS_ERR_JWT_REJECTED);
+    free(in);
+    free(sig);
+  }
   jwt[jwt_len > 10 ? jwt_len - 5 : 0] ^= 0x01; /* corrupt the signature */
   EXPECT(gostcms_jwt_verify(esia_trust, (const char *)jwt, NULL, NULL, -1,
                             1700000000, &b),
@@ -365,9 +387,20 @@ int main(int argc, char **argv) {
     size_t wlen;
     unsigned char *w = ossl_file(wrapped[i][0], &wlen);
     gostcms_key *wk = NULL;
-    EXPECT(gostcms_key_load(w, wlen, "pin-1235", &wk), GOSTCMS_ERR_KEY);
+    EXPECT(gostcms_key_load(w, wlen, "pin-1235", &wk), GOSTCMS_ERR_WRONG_PASSWORD);
     CHECK(wk == NULL && strlen(gostcms_last_error()) > 0);
-    EXPECT(gostcms_key_load(w, wlen, NULL, &wk), GOSTCMS_ERR_KEY);
+    EXPECT(gostcms_key_load(w, wlen, NULL, &wk), GOSTCMS_ERR_PASSWORD_REQUIRED);
+    EXPECT(gostcms_key_load(w, wlen, "", &wk), GOSTCMS_ERR_PASSWORD_REQUIRED);
+    /* the same file by path */
+    char wpath[4096];
+    snprintf(wpath, sizeof wpath, "%s/%s", ossl_dir, wrapped[i][0]);
+    EXPECT(gostcms_key_open(wpath, "pin-1235", &wk), GOSTCMS_ERR_WRONG_PASSWORD);
+    EXPECT(gostcms_key_open(wpath, NULL, &wk), GOSTCMS_ERR_PASSWORD_REQUIRED);
+    OK(gostcms_key_open(wpath, "pin-1234", &wk));
+    OK(gostcms_raw_sign(wk, msg, msg_len, 0, &b));
+    OK(gostcms_raw_verify(cert, msg, msg_len, b.data, b.len, 0));
+    gostcms_buffer_free(&b);
+    OK(gostcms_key_free(wk));
     OK(gostcms_key_load(w, wlen, "pin-1234", &wk));
     OK(gostcms_raw_sign(wk, msg, msg_len, 0, &b));
     write_file(out_dir, wrapped[i][1], b.data, b.len);
@@ -379,9 +412,23 @@ int main(int argc, char **argv) {
 
   /* ---- a real CryptoPro CSP container folder (PIN 1xqoyc4e) ---- */
   gostcms_key *ck = NULL;
-  EXPECT(gostcms_key_load_container(argv[6], "1xqoyc4f", &ck), GOSTCMS_ERR_KEY);
+  EXPECT(gostcms_key_load_container(argv[6], "1xqoyc4f", &ck), GOSTCMS_ERR_WRONG_PASSWORD);
   CHECK(ck == NULL && strstr(gostcms_last_error(), "wrong PIN") != NULL);
-  EXPECT(gostcms_key_load_container(argv[6], NULL, &ck), GOSTCMS_ERR_KEY);
+  EXPECT(gostcms_key_load_container(argv[6], NULL, &ck), GOSTCMS_ERR_PASSWORD_REQUIRED);
+  CHECK(strstr(gostcms_last_error(), "none was given") != NULL);
+  EXPECT(gostcms_key_open(argv[6], "1xqoyc4f", &ck), GOSTCMS_ERR_WRONG_PASSWORD);
+  EXPECT(gostcms_key_open(argv[6], "", &ck), GOSTCMS_ERR_PASSWORD_REQUIRED);
+  EXPECT(gostcms_key_open("/nonexistent/key.pem", NULL, &ck), GOSTCMS_ERR_IO);
+  CHECK(ck == NULL);
+  OK(gostcms_key_open(argv[6], "1xqoyc4e", &ck));
+  OK(gostcms_key_curve(ck, &b));
+  CHECK(b.data && strcmp((const char *)b.data, "cryptopro-xcha") == 0);
+  gostcms_buffer_free(&b);
+  OK(gostcms_raw_sign(ck, msg, msg_len, 0, &b));
+  write_file(out_dir, "raw_container_open.sig", b.data, b.len);
+  gostcms_buffer_free(&b);
+  OK(gostcms_key_free(ck));
+  ck = NULL;
   EXPECT(gostcms_key_load_container("/nonexistent/none.000", "1", &ck),
          GOSTCMS_ERR_IO);
   EXPECT(gostcms_key_load_container(argv[6], "1xqoyc4e", NULL),
@@ -391,6 +438,70 @@ int main(int argc, char **argv) {
   write_file(out_dir, "raw_container.sig", b.data, b.len);
   gostcms_buffer_free(&b);
   OK(gostcms_key_free(ck));
+
+  /* ---- key and certificate by path; curve, validity ---- */
+  {
+    gostcms_key *pk = NULL;
+    OK(gostcms_key_open(argv[1], NULL, &pk));
+    OK(gostcms_key_curve(pk, &b));
+    CHECK(b.data && strcmp((const char *)b.data, "tc26-256-a") == 0);
+    gostcms_buffer_free(&b);
+    OK(gostcms_raw_sign(pk, msg, msg_len, 0, &b));
+    OK(gostcms_raw_verify(cert, msg, msg_len, b.data, b.len, 0));
+    gostcms_buffer_free(&b);
+    OK(gostcms_key_free(pk));
+    gostcms_cert *pc = NULL;
+    OK(gostcms_cert_open(argv[2], &pc));
+    gostcms_buffer d1, d2;
+    OK(gostcms_cert_der(pc, &d1));
+    OK(gostcms_cert_der(cert, &d2));
+    CHECK(d1.len == d2.len && memcmp(d1.data, d2.data, d1.len) == 0);
+    gostcms_buffer_free(&d1);
+    gostcms_buffer_free(&d2);
+    int64_t nb = 0, na = 0;
+    OK(gostcms_cert_validity(pc, &nb, &na));
+    printf("certificate validity: %lld .. %lld\n", (long long)nb, (long long)na);
+    CHECK(nb > 946684800 && na > nb); /* after 2000 */
+    OK(gostcms_cert_validity(pc, NULL, &na));
+    char nb_text[64];
+    snprintf(nb_text, sizeof nb_text, "%lld\n%lld\n", (long long)nb, (long long)na);
+    write_file(out_dir, "validity.txt", nb_text, strlen(nb_text));
+    OK(gostcms_cert_free(pc));
+    EXPECT(gostcms_cert_open("/nonexistent/cert.pem", &pc), GOSTCMS_ERR_IO);
+    CHECK(pc == NULL);
+    EXPECT(gostcms_cert_open(argv[1], &pc), GOSTCMS_ERR_PARSE); /* a key, not a certificate */
+  }
+
+  /* ---- Streebog and PKCE (OpenSSL checks the outputs) ---- */
+  OK(gostcms_hash(GOSTCMS_HASH_STREEBOG256, NULL, 0, &b));
+  CHECK(b.len == 32 && b.data[0] == 0x3f && b.data[31] == 0xbb); /* M3: 3f539a...9d4e1bb */
+  gostcms_buffer_free(&b);
+  OK(gostcms_hash(GOSTCMS_HASH_STREEBOG256, msg, msg_len, &b));
+  write_file(out_dir, "streebog256.bin", b.data, b.len);
+  gostcms_buffer_free(&b);
+  OK(gostcms_hash(GOSTCMS_HASH_STREEBOG512, msg, msg_len, &b));
+  CHECK(b.len == 64);
+  write_file(out_dir, "streebog512.bin", b.data, b.len);
+  gostcms_buffer_free(&b);
+  {
+    gostcms_buffer v, c;
+    OK(gostcms_pkce(NULL, &v, &c));
+    CHECK(v.len == 43 && c.len == 43);
+    write_file(out_dir, "pkce_verifier.txt", v.data, v.len);
+    write_file(out_dir, "pkce_challenge.txt", c.data, c.len);
+    gostcms_buffer_free(&v);
+    gostcms_buffer_free(&c);
+    OK(gostcms_pkce("S256", &v, &c));
+    CHECK(v.len == 43 && c.len == 43);
+    write_file(out_dir, "pkce_s256_verifier.txt", v.data, v.len);
+    write_file(out_dir, "pkce_s256_challenge.txt", c.data, c.len);
+    gostcms_buffer_free(&v);
+    gostcms_buffer_free(&c);
+    OK(gostcms_pkce("GOST3411-512", &v, &c));
+    CHECK(v.len == 43 && c.len == 86);
+    gostcms_buffer_free(&v);
+    gostcms_buffer_free(&c);
+  }
 
   /* ---- a generated 512-bit key round trip ---- */
   gostcms_key *k512 = NULL;

@@ -42,6 +42,59 @@ int main(int argc, char **argv) {
          GOSTCMS_ERR_NULL_ARGUMENT);
   EXPECT(gostcms_key_load_container(NULL, "1", &k), GOSTCMS_ERR_NULL_ARGUMENT);
   CHECK(k == NULL);
+  /* the entry points the PHP and Python packages added */
+  EXPECT(gostcms_key_open(NULL, NULL, &k), GOSTCMS_ERR_NULL_ARGUMENT);
+  CHECK(k == NULL);
+  EXPECT(gostcms_key_open(argv[1], NULL, NULL), GOSTCMS_ERR_NULL_ARGUMENT);
+  EXPECT(gostcms_key_open("\xff\xfe", NULL, &k), GOSTCMS_ERR_INVALID_ARGUMENT);
+  EXPECT(gostcms_key_open(argv[2], NULL, &k), GOSTCMS_ERR_PARSE); /* a certificate */
+  CHECK(k == NULL);
+  EXPECT(gostcms_key_curve(NULL, &b), GOSTCMS_ERR_NULL_ARGUMENT);
+  CHECK(b.data == NULL && b.len == 0);
+  EXPECT(gostcms_key_curve(key, NULL), GOSTCMS_ERR_NULL_ARGUMENT);
+  EXPECT(gostcms_key_curve((const gostcms_key *)cert, &b), GOSTCMS_ERR_BAD_HANDLE);
+  EXPECT(gostcms_cert_open(NULL, &c), GOSTCMS_ERR_NULL_ARGUMENT);
+  EXPECT(gostcms_cert_open(argv[2], NULL), GOSTCMS_ERR_NULL_ARGUMENT);
+  EXPECT(gostcms_cert_open("/", &c), GOSTCMS_ERR_IO); /* a folder */
+  CHECK(c == NULL);
+  int64_t t1 = 7, t2 = 7;
+  EXPECT(gostcms_cert_validity(NULL, &t1, &t2), GOSTCMS_ERR_NULL_ARGUMENT);
+  EXPECT(gostcms_cert_validity((const gostcms_cert *)key, &t1, &t2), GOSTCMS_ERR_BAD_HANDLE);
+  CHECK(t1 == 7 && t2 == 7);
+  EXPECT(gostcms_hash(2, small, 4, &b), GOSTCMS_ERR_INVALID_ARGUMENT);
+  EXPECT(gostcms_hash(GOSTCMS_HASH_STREEBOG256, NULL, 4, &b), GOSTCMS_ERR_NULL_ARGUMENT);
+  EXPECT(gostcms_hash(GOSTCMS_HASH_STREEBOG256, small, (size_t)-1, &b), GOSTCMS_ERR_INVALID_ARGUMENT);
+  EXPECT(gostcms_hash(GOSTCMS_HASH_STREEBOG256, small, 4, NULL), GOSTCMS_ERR_NULL_ARGUMENT);
+  CHECK(b.data == NULL);
+  gostcms_buffer b2 = {(uint8_t *)0x1, 99};
+  EXPECT(gostcms_pkce("MD5", &b, &b2), GOSTCMS_ERR_INVALID_ARGUMENT);
+  CHECK(b.data == NULL && b2.data == NULL);
+  EXPECT(gostcms_pkce(NULL, NULL, &b2), GOSTCMS_ERR_NULL_ARGUMENT);
+  EXPECT(gostcms_pkce(NULL, &b, NULL), GOSTCMS_ERR_NULL_ARGUMENT);
+  EXPECT(gostcms_pkce("\xff", &b, &b2), GOSTCMS_ERR_INVALID_ARGUMENT);
+  EXPECT(gostcms_jwt_verify_signature(NULL, "GOST3410_2012_256", small, 4, small, 4),
+         GOSTCMS_ERR_NULL_ARGUMENT);
+  EXPECT(gostcms_jwt_verify_signature((const gostcms_trust *)key, "GOST3410_2012_256", small, 4, small, 4),
+         GOSTCMS_ERR_BAD_HANDLE);
+  {
+    gostcms_trust *tr = NULL;
+    const gostcms_cert *one[1] = {cert};
+    OK(gostcms_trust_new(one, 1, &tr));
+    EXPECT(gostcms_jwt_verify_signature(tr, NULL, small, 4, small, 4), GOSTCMS_ERR_NULL_ARGUMENT);
+    EXPECT(gostcms_jwt_verify_signature(tr, "GOST3410_2012_256", NULL, 4, small, 4), GOSTCMS_ERR_NULL_ARGUMENT);
+    EXPECT(gostcms_jwt_verify_signature(tr, "GOST3410_2012_256", small, 4, NULL, 64), GOSTCMS_ERR_NULL_ARGUMENT);
+    EXPECT(gostcms_jwt_verify_signature(tr, "GOST3410_2012_256", small, (size_t)-1, small, 4),
+           GOSTCMS_ERR_INVALID_ARGUMENT);
+    EXPECT(gostcms_jwt_verify_signature(tr, "GOST3410_2012_256", small, 4, small, 4), GOSTCMS_ERR_JWT_REJECTED);
+    EXPECT(gostcms_jwt_verify_signature(tr, "HS256", small, 4, small, 4), GOSTCMS_ERR_JWT_REJECTED);
+    EXPECT(gostcms_jwt_verify_signature(tr, "GOST3410_2012_256", NULL, 0, NULL, 0), GOSTCMS_ERR_JWT_REJECTED);
+    gostcms_trust *none = NULL;
+    OK(gostcms_trust_new(NULL, 0, &none));
+    EXPECT(gostcms_jwt_verify_signature(none, "GOST3410_2012_256", small, 4, small, 4), GOSTCMS_ERR_JWT_REJECTED);
+    OK(gostcms_trust_free(none));
+    OK(gostcms_trust_free(tr));
+  }
+
   /* not container folders: a file, an empty path, a folder of other files */
   EXPECT(gostcms_key_load_container(argv[1], "1", &k), GOSTCMS_ERR_IO);
   EXPECT(gostcms_key_load_container("", NULL, &k), GOSTCMS_ERR_IO);
