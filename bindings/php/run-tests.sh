@@ -2,7 +2,7 @@
 # The PHP package's tests (PHPUnit) against both back ends, from anywhere:
 #   bash bindings/php/run-tests.sh
 #
-# Uses libgostcms.so from ffi/target/release (built by ffi/run-tests.sh)
+# Uses libgostcms.so from target/release (built by ffi/run-tests.sh)
 # and the gostcms binary from target/release (built by the tests' cargo
 # build in .ci/run); builds what is missing, with the CI profile. PHP's FFI
 # is enabled on the command line (-d ffi.enable=1); OpenSSL with the gost
@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 PKG=$PWD
 ROOT=$(cd ../.. && pwd)
-LIB=${GOSTCMS_LIB:-$ROOT/ffi/target/release/libgostcms.so}
+LIB=${GOSTCMS_LIB:-$ROOT/target/release/libgostcms.so}
 BIN=${GOSTCMS_BIN:-$ROOT/target/release/gostcms}
 
 missing() {
