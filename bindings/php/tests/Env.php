@@ -22,7 +22,7 @@ final class Env
 
     public static function ffi(): Gostcms
     {
-        $lib = getenv('GOSTCMS_LIB') ?: self::root() . '/ffi/target/release/libgostcms.so';
+        $lib = getenv('GOSTCMS_LIB') ?: self::root() . '/target/release/libgostcms.so';
         return Gostcms::ffi($lib);
     }
 

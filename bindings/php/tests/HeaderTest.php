@@ -56,7 +56,7 @@ final class HeaderTest extends TestCase
 
     public function testPreloadRegistersTheScope(): void
     {
-        $lib = \dirname(getenv('GOSTCMS_LIB') ?: Env::root() . '/ffi/target/release/libgostcms.so');
+        $lib = \dirname(getenv('GOSTCMS_LIB') ?: Env::root() . '/target/release/libgostcms.so');
         $pkg = \dirname(__DIR__);
         $script = 'require "' . $pkg . '/tests/bootstrap.php"; $g = Gostcms\Gostcms::ffi(); '
             . 'echo get_class(FFI::scope("gostcms")), " ", $g->version(), " ", bin2hex($g->hash(""));';
