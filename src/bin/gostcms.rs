@@ -27,11 +27,11 @@ mod input;
 mod jwt;
 #[path = "gostcms/keyio.rs"]
 mod keyio;
-#[path = "gostcms/smime.rs"]
-mod smime;
 #[cfg(feature = "serve")]
 #[path = "gostcms/serve/mod.rs"]
 mod serve;
+#[path = "gostcms/smime.rs"]
+mod smime;
 #[path = "gostcms/speed.rs"]
 mod speed;
 
