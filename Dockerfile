@@ -18,10 +18,10 @@ WORKDIR /src
 # The manifest names benches and tests, so cargo wants the whole tree
 # (.dockerignore leaves out target/ and key-looking files).
 COPY . .
-ENV CARGO_PROFILE_RELEASE_DEBUG=0
+ENV CARGO_PROFILE_RELEASE_DEBUG=0 CARGO_PROFILE_RELEASE_STRIP=true
 RUN cargo build --release --locked --features serve --bin gostcms \
- && strip target/release/gostcms \
- && ./target/release/gostcms --version
+ && ./target/release/gostcms --version \
+ && ! ldd target/release/gostcms 2>/dev/null | grep -q '=>'   # static: no shared libraries
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /src/target/release/gostcms /usr/local/bin/gostcms
