@@ -102,3 +102,59 @@ fn the_limit_is_an_option() {
     let err = import::from_bytes_with(&pem, b"test", &at(1)).unwrap_err();
     assert!(err.to_string().contains("exceeds the limit 1;"), "{err}");
 }
+
+/// The CLI: the hostile PFX is refused with the flag named; the flag
+/// raises (or lowers) the limit.
+#[test]
+fn cli_max_iterations_flag() {
+    let hostile = crate_path("tests/data/hostile/pfx-mac-10m.pfx");
+    let out = common::gostcms()
+        .env("GOSTCMS_PASSWORD", "Пароль для PFX")
+        .args([
+            "key",
+            "import",
+            "--pfx",
+            hostile.to_str().unwrap(),
+            "--out",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("iteration count 10000000 exceeds the limit 1000000")
+            && err.contains("--max-iterations"),
+        "{err}"
+    );
+    let example = crate_path("vectors/pfx/r50.1.112-2016_example.pfx");
+    let import = |limit: &str| {
+        common::gostcms()
+            .env("GOSTCMS_PASSWORD", "Пароль для PFX")
+            .args([
+                "key",
+                "import",
+                "--pfx",
+                example.to_str().unwrap(),
+                "--out",
+                "-",
+            ])
+            .args(["--max-iterations", limit])
+            .output()
+            .unwrap()
+    };
+    let low = import("1999");
+    assert!(!low.status.success());
+    assert!(
+        String::from_utf8_lossy(&low.stderr).contains("exceeds the limit 1999"),
+        "{}",
+        String::from_utf8_lossy(&low.stderr)
+    );
+    let enough = import("2000");
+    assert!(
+        enough.status.success(),
+        "{}",
+        String::from_utf8_lossy(&enough.stderr)
+    );
+    assert!(String::from_utf8_lossy(&enough.stdout).contains("BEGIN PRIVATE KEY"));
+}

@@ -11,7 +11,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{crate_path, engine_available, ok, openssl, openssl_genkey, run, stderr, tlv};
+use common::{engine_available, ok, openssl, openssl_genkey, run, stderr, tlv};
 use gostcms::cms::CmsSigner;
 use gostcms::esia::{ClientSecretBuilder, Flow, UuidSignatureOptions};
 use gostcms::keys::{self, Certificate};
@@ -211,7 +211,6 @@ fn key_agreement_oid_pkcs8_loads_and_signs() {
         let their = keys::decode_public_key(&fs::read(&pub_path).unwrap()).unwrap();
         assert_eq!(vk, their);
     }
-    let _ = crate_path("vectors");
 }
 
 /// Replaces the algorithm OID in PrivateKeyInfo's privateKeyAlgorithm.

@@ -104,7 +104,10 @@ pub struct PfxContents {
 impl PfxContents {
     /// The one key of the file (the first when there are several).
     pub fn into_key(self) -> Result<ImportedKey> {
-        self.keys.into_iter().next().ok_or_else(|| {
+        // Cloned, not moved out: a move would leave the key's bytes in the
+        // Vec's buffer as it is freed; the originals are wiped in place as
+        // they drop (the scalar and nonce state are zeroized on drop).
+        self.keys.first().cloned().ok_or_else(|| {
             Error::encoding("PFX", "the file holds no private key (certificates only)")
         })
     }
@@ -490,7 +493,7 @@ impl Collector {
                 oids::KEY_BAG => {
                     let plain = super::ber_to_der(value.content)?;
                     let (key, algorithm) = decode_private_key_der(&plain)?;
-                    self.keys.push(ImportedKey::new(key, algorithm, name));
+                    self.push_key(ImportedKey::new(key, algorithm, name));
                 }
                 oids::SHROUDED_KEY_BAG => {
                     let epki =
@@ -505,7 +508,7 @@ impl Collector {
                         "the PFX key bag",
                         &self.opts,
                     )?;
-                    self.keys.push(ImportedKey::new(key, algorithm, name));
+                    self.push_key(ImportedKey::new(key, algorithm, name));
                 }
                 oids::CERT_BAG => {
                     // CertBag ::= SEQUENCE { certId OID, certValue [0] EXPLICIT OCTET STRING }
@@ -529,6 +532,18 @@ impl Collector {
             rest = next;
         }
         Ok(())
+    }
+
+    /// Adds a key without leaving copies behind: when the Vec is full the
+    /// keys are cloned into a larger one and the old ones wiped as they drop
+    /// (a reallocation would free the old buffer with the keys in it).
+    fn push_key(&mut self, key: ImportedKey) {
+        if self.keys.len() == self.keys.capacity() {
+            let mut bigger = Vec::with_capacity((2 * self.keys.capacity()).max(4));
+            bigger.extend(self.keys.iter().cloned());
+            self.keys = bigger;
+        }
+        self.keys.push(key);
     }
 
     fn finish(self) -> PfxContents {

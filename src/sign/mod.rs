@@ -9,8 +9,19 @@
 //!   [`Signature::from_reversed`] and [`Signature::to_reversed`].
 //!
 //! Messages are hashed with Streebog of the key's size ([`Signer`],
-//! [`Verifier`]); a digest computed elsewhere goes through
-//! [`SigningKey::sign_prehash`] / [`VerifyingKey::verify_prehash`].
+//! [`Verifier`]), or with GOST R 34.11-94 (CryptoPro parameters) for a
+//! GOST R 34.10-2001 key ([`SigningKey::is_gost2001`]: set when a key or
+//! certificate says id-GostR3410-2001, as OpenSSL and Bouncy Castle do);
+//! a digest computed elsewhere goes through [`SigningKey::sign_prehash`] /
+//! [`VerifyingKey::verify_prehash`].
+//!
+//! RustCrypto traits: `Signer`, `RandomizedSigner` (the caller's RNG feeds
+//! the hedged nonce), `DigestSigner` over [`crate::hash::Streebog256`] /
+//! `Streebog512` / `Gost94CryptoPro` (and the `streebog` crate's types),
+//! the `Prehash*` traits, `KeypairRef` / `AsRef<VerifyingKey>` (hence
+//! `Keypair`), `pkcs8::DecodePrivateKey` / `EncodePrivateKey`,
+//! `spki::DecodePublicKey` / `EncodePublicKey`. `SigningKey`'s `Debug`
+//! shows no secret and its `PartialEq` compares scalars in constant time.
 
 mod batch;
 pub(crate) mod dsa;
