@@ -68,3 +68,68 @@ fn openssl_gost2001_signed_data_verifies() {
         assert!(!tampered.all_valid());
     }
 }
+
+/// The other direction: gostcms signs CMS with the 2001 key (GOST R 34.11-94
+/// digest, 2001 OIDs) and OpenSSL's gost engine verifies it; a 2012 reading
+/// of the same key (Streebog) would not verify there.
+#[test]
+fn gostcms_gost2001_signed_data_verifies_in_openssl() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n).to_string_lossy().into_owned();
+    if !openssl(&[
+        "dgst",
+        "-md_gost94",
+        "-out",
+        &p("probe"),
+        "tests/data/ossl.cnf",
+    ]) {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "openssl with the gost engine is required in CI"
+        );
+        eprintln!("SKIPPED: openssl with the gost engine is not available");
+        return;
+    }
+    let root = env!("CARGO_MANIFEST_DIR");
+    let key_pem = std::fs::read(format!(
+        "{root}/vectors/esia/client-test/ekapusta.gost.test.key"
+    ))
+    .unwrap();
+    let cert_path = format!("{root}/vectors/esia/client-test/ekapusta.gost.test.cer");
+    let cert =
+        gostcms::keys::Certificate::from_pem_or_der(&std::fs::read(&cert_path).unwrap()).unwrap();
+    let key = gostcms::keys::decode_private_key(&key_pem).unwrap();
+    assert!(key.is_gost2001(), "the key file says GOST R 34.10-2001");
+    let signer = gostcms::cms::CmsSigner::new(key, cert).unwrap();
+    let content = b"legacy GOST 2001 content, signed by gostcms";
+    std::fs::write(p("data"), content).unwrap();
+    for attached in [false, true] {
+        let opts = gostcms::cms::SignOptions {
+            attached,
+            ..Default::default()
+        };
+        let sig = signer.sign(content, &opts).unwrap();
+        let report =
+            gostcms::cms::verify(&sig, gostcms::cms::Content::Bytes(content), &[]).unwrap();
+        assert!(report.all_valid(), "{:?}", report.signers);
+        std::fs::write(p("sig.der"), &sig).unwrap();
+        let data = p("data");
+        let sig_path = p("sig.der");
+        let mut args = vec![
+            "cms",
+            "-verify",
+            "-noverify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            &sig_path,
+            "-out",
+            "/dev/null",
+        ];
+        if !attached {
+            args.extend_from_slice(&["-content", &data]);
+        }
+        assert!(openssl(&args), "openssl cms -verify (attached: {attached})");
+    }
+}

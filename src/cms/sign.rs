@@ -116,18 +116,29 @@ impl CmsSigner {
             ));
         }
         let size = key.curve().key_size();
-        let hash = size.hash_alg();
-        let digest_oid = match hash {
-            HashAlg::Streebog512 => gost::STREEBOG_512,
-            _ => gost::STREEBOG_256,
-        };
-        let key_oid = match hash {
-            HashAlg::Streebog512 => gost::GOST3410_2012_512,
-            _ => gost::GOST3410_2012_256,
+        // A GOST R 34.10-2001 key signs GOST R 34.11-94 digests under the
+        // 2001 OIDs (as OpenSSL and Bouncy Castle do); 2012 keys, Streebog.
+        let hash = key.hash_alg();
+        let (digest_oid, key_oid, swd_oid) = match hash {
+            HashAlg::Gost94 => (
+                gost::GOST3411_94,
+                gost::GOST3410_2001,
+                gost::SIGN_WITH_DIGEST_2001,
+            ),
+            HashAlg::Streebog512 => (
+                gost::STREEBOG_512,
+                gost::GOST3410_2012_512,
+                signature_algorithm_oid(size),
+            ),
+            _ => (
+                gost::STREEBOG_256,
+                gost::GOST3410_2012_256,
+                signature_algorithm_oid(size),
+            ),
         };
         let digest_alg = tlv(tag::SEQUENCE, &oid_tlv(&digest_oid));
         let sig_alg_key = tlv(tag::SEQUENCE, &oid_tlv(&key_oid));
-        let sig_alg_swd = tlv(tag::SEQUENCE, &oid_tlv(&signature_algorithm_oid(size)));
+        let sig_alg_swd = tlv(tag::SEQUENCE, &oid_tlv(&swd_oid));
         let tbs = certificate.inner().tbs_certificate();
         let issuer = tbs
             .issuer()
