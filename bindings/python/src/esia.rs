@@ -91,9 +91,6 @@ pub(crate) struct ClientSecret {
 
 #[pymethods]
 impl ClientSecret {
-    /// to_dict()
-    /// --
-    ///
     /// The five request values as a dict (the CLI's JSON).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
@@ -113,9 +110,6 @@ impl ClientSecret {
     }
 }
 
-/// client_secret(key, cert, *, client_id, scope, redirect_uri=None, flow="v2/ac", code=None, refresh_token=None, scope_org=None, state=None, timestamp=None, reverse=False)
-/// --
-///
 /// The client_secret of an ESIA request (see gostcms.esia.client_secret).
 #[pyfunction]
 #[pyo3(signature = (key, cert, *, client_id, scope, redirect_uri=None, flow="v2/ac", code=None,
@@ -210,9 +204,6 @@ fn data_of(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     Ok(c.into_owned())
 }
 
-/// request_data_sign(key, cert, data)
-/// --
-///
 /// The Request-Data-Sign header: base64url of a detached CMS over `data`.
 #[pyfunction]
 fn request_data_sign(
@@ -229,9 +220,6 @@ fn request_data_sign(
     Ok(h.request_data_sign)
 }
 
-/// request_data(data)
-/// --
-///
 /// The Request-Data header: base64url (unpadded) of `data`.
 #[pyfunction]
 fn request_data(data: &Bound<'_, PyAny>) -> PyResult<String> {
@@ -239,9 +227,6 @@ fn request_data(data: &Bound<'_, PyAny>) -> PyResult<String> {
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(data_of(data)?))
 }
 
-/// uuid_signature(key, cert, uuid, *, attached=False, percent_encoded=False)
-/// --
-///
 /// The identification-key signature: a CMS over the UUID's text, base64url
 /// (or percent-encoded standard base64, as in the guide's example).
 #[pyfunction]
@@ -269,9 +254,6 @@ fn uuid_signature(
     })?)
 }
 
-/// cert_hash(cert)
-/// --
-///
 /// client_certificate_hash: upper-case hex Streebog-256 of the DER.
 #[pyfunction]
 fn cert_hash(cert: &Bound<'_, PyAny>) -> PyResult<String> {
@@ -282,9 +264,6 @@ fn cert_hash(cert: &Bound<'_, PyAny>) -> PyResult<String> {
     }
 }
 
-/// pkce(method="GOST3411")
-/// --
-///
 /// A fresh PKCE pair (code_verifier, code_challenge); `method` is
 /// `GOST3411` (Streebog-256), `GOST3411-512` or `S256`.
 #[pyfunction]
@@ -295,9 +274,6 @@ fn pkce<'py>(py: Python<'py>, method: &str) -> PyResult<Bound<'py, PyTuple>> {
     PyTuple::new(py, [p.code_verifier.as_str(), p.code_challenge.as_str()])
 }
 
-/// pkce_challenge(code_verifier, method="GOST3411")
-/// --
-///
 /// The code_challenge of a given verifier.
 #[pyfunction]
 #[pyo3(signature = (code_verifier, method="GOST3411"))]
@@ -306,9 +282,6 @@ fn pkce_challenge(code_verifier: &str, method: &str) -> PyResult<String> {
     Ok(esia::pkce::challenge(code_verifier, m).map_err(|e| Fail::from_core("code_verifier", e))?)
 }
 
-/// verify_jwt(token, trust, *, client_id=None, issuers=None, now=None, leeway=60)
-/// --
-///
 /// Verifies an ESIA token; returns its claims (dict) or raises JwtError.
 #[pyfunction]
 #[pyo3(signature = (token, trust, *, client_id=None, issuers=None, now=None, leeway=60))]

@@ -313,9 +313,6 @@ fn load_key_bytes(bytes: &[u8], secret: &[u8], what: &str) -> Res<Loaded> {
     }
 }
 
-/// load_key(source, password=None)
-/// --
-///
 /// Reads a private key.
 ///
 /// `source` is the key itself as bytes (PKCS#8 PEM or DER, encrypted
@@ -350,9 +347,6 @@ fn load_key(
     Ok(SigningKey::new(loaded.key, loaded.certificate))
 }
 
-/// load_certificate(source)
-/// --
-///
 /// Reads an X.509 certificate: bytes (PEM or DER) or a path to such a file.
 #[pyfunction]
 fn load_certificate(source: &Bound<'_, PyAny>) -> PyResult<Certificate> {
@@ -391,9 +385,6 @@ impl SigningKey {
 
 #[pymethods]
 impl SigningKey {
-    /// generate(curve)
-    /// --
-    ///
     /// A new key from the operating system's random number generator.
     /// `curve` is a CLI name (`cryptopro-a`, `tc26-256-a`, `tc26-512-a`,
     /// ...), an ASN.1 parameter-set name or a dotted OID.
@@ -424,9 +415,6 @@ impl SigningKey {
         self.certificate.clone().map(|inner| Certificate { inner })
     }
 
-    /// sign(message)
-    /// --
-    ///
     /// Streebog (of the key's size) over `message`, then GOST R 34.10-2012:
     /// the signature s || r, big-endian, 64 or 128 bytes.
     fn sign<'py>(&self, py: Python<'py>, message: Cow<'_, [u8]>) -> PyResult<Bound<'py, PyBytes>> {
@@ -436,9 +424,6 @@ impl SigningKey {
         Ok(PyBytes::new(py, sig.as_bytes()))
     }
 
-    /// sign_digest(digest)
-    /// --
-    ///
     /// Signs a Streebog digest computed elsewhere (32 or 64 bytes).
     fn sign_digest<'py>(
         &self,
@@ -451,9 +436,6 @@ impl SigningKey {
         Ok(PyBytes::new(py, sig.as_bytes()))
     }
 
-    /// sign_batch(messages, *, parallel=False)
-    /// --
-    ///
     /// Signs many messages at once (faster per signature than `sign`: the
     /// field inversions are shared), each with its own fresh nonce; returns
     /// the signatures in order. `parallel=True` spreads the work over all
@@ -485,9 +467,6 @@ impl SigningKey {
         PyList::new(py, sigs.iter().map(|s| PyBytes::new(py, s.as_bytes())))
     }
 
-    /// verifying_key()
-    /// --
-    ///
     /// The public key.
     fn verifying_key(&self) -> VerifyingKey {
         VerifyingKey {
@@ -495,9 +474,6 @@ impl SigningKey {
         }
     }
 
-    /// to_pem()
-    /// --
-    ///
     /// The key as unencrypted PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`).
     /// The returned str holds the secret: Python cannot wipe it; write it
     /// to a file with mode 0600 and drop it.
@@ -523,9 +499,6 @@ pub(crate) struct VerifyingKey {
 
 #[pymethods]
 impl VerifyingKey {
-    /// from_bytes(curve, data)
-    /// --
-    ///
     /// A public key from X || Y, each little-endian (the contents of a
     /// certificate's public-key OCTET STRING), validated.
     #[staticmethod]
@@ -536,9 +509,6 @@ impl VerifyingKey {
         Ok(VerifyingKey { key })
     }
 
-    /// verify(message, signature)
-    /// --
-    ///
     /// Checks a signature (s || r, big-endian) over `message`; returns None
     /// or raises `InvalidSignature`.
     fn verify(
@@ -614,9 +584,6 @@ pub(crate) struct Certificate {
 
 #[pymethods]
 impl Certificate {
-    /// self_signed(key, subject, *, days=365)
-    /// --
-    ///
     /// A self-signed certificate for `key` (tests, development; ESIA needs
     /// one issued by an accredited CA). `subject` is RFC 4514, e.g.
     /// `"CN=Test,O=Example"`.
@@ -669,9 +636,6 @@ impl Certificate {
         utc_datetime(py, self.inner.not_after())
     }
 
-    /// verifying_key()
-    /// --
-    ///
     /// The certificate's GOST public key (FormatError for other algorithms).
     fn verifying_key(&self) -> PyResult<VerifyingKey> {
         let key = self
@@ -720,9 +684,6 @@ pub(crate) fn cms_signer(key: &SigningKey, cert: &Certificate) -> Res<Arc<CmsSig
     Ok(signer)
 }
 
-/// cms_sign(key, cert, content, *, attached=False, signed_attributes=True, cades=False)
-/// --
-///
 /// A CMS SignedData (DER) over `content` with `key`, naming `cert`:
 /// detached unless `attached`; with signed attributes (contentType,
 /// signingTime, messageDigest) unless `signed_attributes=False`; `cades`
@@ -973,9 +934,6 @@ pub(crate) fn certificates_of(
     Ok(out)
 }
 
-/// cms_verify(signature, content=None, *, trust=None, at=None)
-/// --
-///
 /// Verifies a CMS SignedData. `signature` may be DER, BER, PEM, base64 or
 /// base64url (bytes or str); `content` is the signed data of a detached
 /// signature (None for an attached one). Never raises for an invalid or
@@ -1043,9 +1001,6 @@ fn cms_verify(
 
 // ------------------------------------------------------------------ hashes
 
-/// streebog256(data)
-/// --
-///
 /// GOST R 34.11-2012 (Streebog) 256-bit digest.
 #[pyfunction]
 fn streebog256<'py>(py: Python<'py>, data: Cow<'_, [u8]>) -> Bound<'py, PyBytes> {
@@ -1053,9 +1008,6 @@ fn streebog256<'py>(py: Python<'py>, data: Cow<'_, [u8]>) -> Bound<'py, PyBytes>
     PyBytes::new(py, &d)
 }
 
-/// streebog512(data)
-/// --
-///
 /// GOST R 34.11-2012 (Streebog) 512-bit digest.
 #[pyfunction]
 fn streebog512<'py>(py: Python<'py>, data: Cow<'_, [u8]>) -> Bound<'py, PyBytes> {
