@@ -1,4 +1,4 @@
-//! The command-line contract (../shared/docs/cli.md): exit codes, one-line
+//! The command-line contract (docs/cli.md): exit codes, one-line
 //! errors, output formats.
 
 mod common;
