@@ -1246,3 +1246,69 @@ fn speed_measures_cms_and_jwt_verification() {
         }
     }
 }
+
+#[test]
+fn extreme_now_and_leeway_values_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = dir.path().join("c.pem");
+    let key = dir.path().join("k.pem");
+    let out = run(&[
+        "keygen",
+        "--curve",
+        "cryptopro-a",
+        "--out",
+        s(&key),
+        "--cert",
+        s(&cert),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for now in [
+        "9223372036854775807",
+        "-9223372036854775808",
+        "253402300800",
+    ] {
+        let now = format!("--now={now}");
+        assert_one_line_error(
+            &run(&[
+                "jwt",
+                "verify",
+                "--trust",
+                s(&cert),
+                "--client-id",
+                "X",
+                &now,
+                "a.b.c",
+            ]),
+            2,
+            "--now",
+        );
+        assert_one_line_error(
+            &run(&[
+                "esia",
+                "doctor",
+                "--cert",
+                s(&cert),
+                "--client-secret",
+                "x",
+                &now,
+            ]),
+            2,
+            "--now",
+        );
+    }
+    assert_one_line_error(
+        &run(&[
+            "jwt",
+            "verify",
+            "--trust",
+            s(&cert),
+            "--client-id",
+            "X",
+            "--leeway",
+            "18446744073709551615",
+            "a.b.c",
+        ]),
+        2,
+        "--leeway",
+    );
+}

@@ -227,13 +227,10 @@ pub(crate) fn validate_public<const N: usize>(
     if !c.is_on_curve(&point) {
         return Err(Error::PublicKey("point is not on the curve"));
     }
-    if c.cofactor != 1 {
-        let qp = c.mul_vartime(&c.to_projective(&point), c.q());
-        if !bool::from(c.is_identity(&qp)) {
-            return Err(Error::PublicKey(
-                "point is not in the prime-order subgroup (small-order component)",
-            ));
-        }
+    if c.cofactor != 1 && !c.in_prime_subgroup_vartime(&point) {
+        return Err(Error::PublicKey(
+            "point is not in the prime-order subgroup (small-order component)",
+        ));
     }
     Ok(point)
 }
