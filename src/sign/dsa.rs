@@ -227,10 +227,52 @@ pub(crate) fn validate_public<const N: usize>(
     if !c.is_on_curve(&point) {
         return Err(Error::PublicKey("point is not on the curve"));
     }
-    if c.cofactor != 1 && !c.in_prime_subgroup_vartime(&point) {
-        return Err(Error::PublicKey(
-            "point is not in the prime-order subgroup (small-order component)",
-        ));
+    if c.cofactor != 1 {
+        let key = subgroup_cache_key(c, x, y);
+        if !subgroup_checked_before(&key) {
+            if !c.in_prime_subgroup_vartime(&point) {
+                return Err(Error::PublicKey(
+                    "point is not in the prime-order subgroup (small-order component)",
+                ));
+            }
+            remember_subgroup_checked(key);
+        }
     }
     Ok(point)
+}
+
+/// Public keys on the cofactor-4 curves that passed the subgroup check
+/// lately. The check costs a scalar multiplication, and a verifier meets the
+/// same few keys (ESIA's certificate) over and over, decoded afresh from a
+/// certificate each time. Only keys that passed are stored, looked up by
+/// exact value (public data); at most [`SUBGROUP_CACHE_LEN`] of them.
+static SUBGROUP_CHECKED: std::sync::Mutex<Vec<Vec<u64>>> = std::sync::Mutex::new(Vec::new());
+
+/// Entries in [`SUBGROUP_CHECKED`], oldest dropped first.
+const SUBGROUP_CACHE_LEN: usize = 16;
+
+/// The curve's q and the point's coordinates: the point is on the curve
+/// already, and q with the limb count tells the two cofactor-4 curves apart.
+fn subgroup_cache_key<const N: usize>(c: &Curve<N>, x: &[u64; N], y: &[u64; N]) -> Vec<u64> {
+    [&c.q()[..], &x[..], &y[..]].concat()
+}
+
+fn subgroup_checked_before(key: &[u64]) -> bool {
+    let cache = SUBGROUP_CHECKED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    cache.iter().any(|k| k.as_slice() == key)
+}
+
+fn remember_subgroup_checked(key: Vec<u64>) {
+    let mut cache = SUBGROUP_CHECKED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if cache.iter().any(|k| *k == key) {
+        return;
+    }
+    if cache.len() == SUBGROUP_CACHE_LEN {
+        cache.remove(0);
+    }
+    cache.push(key);
 }

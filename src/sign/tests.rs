@@ -577,3 +577,45 @@ fn batch_signatures_verify_and_use_distinct_nonces() {
         assert!(key.sign_prehash_batch(&[]).unwrap().is_empty());
     }
 }
+
+/// The memory of subgroup-checked keys admits only keys that passed: after
+/// good keys fill it (and keep being re-read), points with a small-order
+/// component are still refused, every time.
+#[test]
+fn subgroup_check_memory_admits_only_checked_keys() {
+    for curve in [CurveId::Tc26_256A, CurveId::Tc26_512C] {
+        let good: Vec<Vec<u8>> = (0..20)
+            .map(|_| {
+                SigningKey::generate(curve)
+                    .unwrap()
+                    .verifying_key()
+                    .to_le_bytes()
+            })
+            .collect();
+        let bad_points = match curve.curve() {
+            AnyCurve::W4(c) => small_order_offset(c)
+                .iter()
+                .map(|p| le_bytes_of(c, p))
+                .collect::<Vec<_>>(),
+            AnyCurve::W8(c) => small_order_offset(c)
+                .iter()
+                .map(|p| le_bytes_of(c, p))
+                .collect(),
+        };
+        for round in 0..3 {
+            for bytes in &good {
+                let key = VerifyingKey::from_le_bytes(curve, bytes).unwrap();
+                assert_eq!(&key.to_le_bytes(), bytes, "round {round}");
+            }
+            for bytes in &bad_points {
+                assert_eq!(
+                    VerifyingKey::from_le_bytes(curve, bytes),
+                    Err(Error::PublicKey(
+                        "point is not in the prime-order subgroup (small-order component)"
+                    )),
+                    "round {round}"
+                );
+            }
+        }
+    }
+}
