@@ -268,7 +268,7 @@ fn remember_subgroup_checked(key: Vec<u64>) {
     let mut cache = SUBGROUP_CHECKED
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if cache.iter().any(|k| *k == key) {
+    if cache.contains(&key) {
         return;
     }
     if cache.len() == SUBGROUP_CACHE_LEN {

@@ -49,7 +49,9 @@ final class CliBackend implements Backend
         if ($code !== 0) {
             throw new GostcmsException("{$this->binary} --version failed: " . trim($err));
         }
-        return trim(preg_replace('/^gostcms\s+/', '', trim($out)));
+        // The first line is "gostcms VERSION"; the CPU paths in use follow it.
+        $first = strtok(trim($out), "\n");
+        return trim(preg_replace('/^gostcms\s+/', '', trim((string) $first)));
     }
 
     /**
@@ -180,7 +182,7 @@ final class CliBackend implements Backend
     private static function inputError(string $stderr, int $code, bool $passwordGiven = true): GostcmsException
     {
         $msg = self::message($stderr);
-        if (preg_match('/wrong (password|PIN)|PIN or password|protected by a (PIN|password)/i', $msg)) {
+        if (preg_match('/wrong (password|PIN)|PIN or password|protected by a (PIN|password)|(PIN|password) is needed/i', $msg)) {
             return new WrongPasswordException(
                 $passwordGiven || str_contains($msg, 'none was given') ? $msg
                     : "the key is protected by a PIN or password and none was given ($msg)",
