@@ -13,26 +13,16 @@ macro_rules! outln {
     };
 }
 
-#[path = "gostcms/cms.rs"]
 mod cms;
-#[path = "gostcms/cpu.rs"]
 mod cpu;
-#[path = "gostcms/demo.rs"]
 mod demo;
-#[path = "gostcms/esia.rs"]
 mod esia;
-#[path = "gostcms/input.rs"]
 mod input;
-#[path = "gostcms/jwt.rs"]
 mod jwt;
-#[path = "gostcms/keyio.rs"]
 mod keyio;
 #[cfg(feature = "serve")]
-#[path = "gostcms/serve/mod.rs"]
 mod serve;
-#[path = "gostcms/smime.rs"]
 mod smime;
-#[path = "gostcms/speed.rs"]
 mod speed;
 
 use std::process::ExitCode;
