@@ -91,6 +91,7 @@ impl Error {
 
 impl Error {
     /// Builds an [`Error::Invalid`].
+    #[cfg_attr(not(feature = "cms"), allow(dead_code))]
     pub(crate) fn invalid(what: &'static str, detail: impl core::fmt::Display) -> Self {
         Error::Invalid {
             what,

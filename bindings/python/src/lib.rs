@@ -24,9 +24,8 @@ use pyo3::types::{PyByteArray, PyBytes, PyList, PyMemoryView, PyString, PyTuple,
 use zeroize::Zeroizing;
 
 use core_::cms::{self, AttributeMode, CmsSigner, Content, SignOptions};
+use core_::import::{self, Container, SourceKind};
 use core_::keys::Certificate as CoreCertificate;
-use core_::keys::container::Container;
-use core_::keys::import::{self, SourceKind};
 use core_::{CurveId, HashAlg, Signature};
 
 mod esia;
@@ -867,7 +866,7 @@ fn verify_cms(
                 outcome = match &s.certificate {
                     Some(cert) => {
                         let when = at.or(s.signing_time).unwrap_or_else(SystemTime::now);
-                        cms::verify::check_chain(cert, pool, trust, when)
+                        cms::check_chain(cert, pool, trust, when)
                     }
                     None => Err("no signer certificate to check against the trust anchors".into()),
                 };

@@ -17,9 +17,7 @@ use std::sync::OnceLock;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use gostcms::keys::container::Container;
-use gostcms::keys::import::{self, ImportedKey, SourceKind};
-use gostcms::keys::pfx::Pfx;
+use gostcms::import::{self, Container, ImportedKey, Pfx, SourceKind};
 use gostcms::{Signature, SigningKey, VerifyingKey};
 use zeroize::Zeroizing;
 
@@ -27,7 +25,7 @@ use super::CliError;
 use super::input::{read_input, write_output};
 use gostcms::keys;
 
-pub use keys::cert::{Certificate, self_signed};
+pub use keys::{Certificate, self_signed};
 
 /// The PIN / password options, accepted by the commands that read a key.
 #[derive(clap::Args, Debug, Default)]
@@ -242,11 +240,12 @@ struct PemBundle<'a> {
 fn pem_bundle(bytes: &[u8]) -> Option<PemBundle<'_>> {
     let blocks = pem_blocks(bytes);
     let key = blocks.iter().find(|b| {
-        b.label == keys::pem::LABEL_PRIVATE_KEY || b.label == keys::pem::LABEL_ENCRYPTED_PRIVATE_KEY
+        b.label == gostcms::encoding::pem::LABEL_PRIVATE_KEY
+            || b.label == gostcms::encoding::pem::LABEL_ENCRYPTED_PRIVATE_KEY
     })?;
     let certs: Vec<&[u8]> = blocks
         .iter()
-        .filter(|b| b.label == keys::pem::LABEL_CERTIFICATE)
+        .filter(|b| b.label == gostcms::encoding::pem::LABEL_CERTIFICATE)
         .map(|b| b.text)
         .collect();
     if certs.is_empty() {
@@ -267,7 +266,7 @@ pub fn certificate_in_bundle(bytes: &[u8]) -> Option<&[u8]> {
     }
     blocks
         .iter()
-        .find(|b| b.label == keys::pem::LABEL_CERTIFICATE)
+        .find(|b| b.label == gostcms::encoding::pem::LABEL_CERTIFICATE)
         .map(|b| b.text)
 }
 
@@ -311,7 +310,7 @@ fn key_from_bytes(spec: &str, bytes: &[u8]) -> Result<ImportedKey, CliError> {
         _ => {
             let key = keys::decode_private_key(bytes).map_err(|e| cannot_read(spec, e))?;
             let (_, algorithm) = keys::decode_private_key_der(
-                &keys::pem::decode_any(bytes)
+                &gostcms::encoding::pem::decode_any(bytes)
                     .map_err(|e| cannot_read(spec, e))?
                     .der,
             )

@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use gostcms::cms::CmsSigner;
 use gostcms::esia::JwtVerifier;
+use gostcms::import;
 use gostcms::keys::Certificate;
-use gostcms::keys::import;
 use serde::Deserialize;
 use zeroize::Zeroizing;
 

@@ -1,5 +1,5 @@
-//! Input detection: PEM (any label, optional RFC 1421 headers), bare base64,
-//! or binary DER.
+//! PEM (any label, optional RFC 1421 headers), bare base64 or binary DER:
+//! the one reader of armoured input, so that every layer accepts the same.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -78,8 +78,10 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
-/// Parses the first PEM block in `input`: returns its label and DER bytes.
-fn decode_pem_block(input: &[u8]) -> Result<Option<(String, Zeroizing<Vec<u8>>)>> {
+/// The first PEM block in `input`: its label and its base64 body with any
+/// RFC 1421 header lines removed (`None` when there is no BEGIN line).
+/// The one PEM reader of the crate: key files and CMS signatures both use it.
+pub(crate) fn pem_body(input: &[u8]) -> Result<Option<(String, Zeroizing<Vec<u8>>)>> {
     const CONTEXT: &str = "PEM";
     let Some(begin) = find(input, b"-----BEGIN ") else {
         return Ok(None);
@@ -105,6 +107,14 @@ fn decode_pem_block(input: &[u8]) -> Result<Option<(String, Zeroizing<Vec<u8>>)>
         }
         text.extend_from_slice(line);
     }
+    Ok(Some((label, text)))
+}
+
+/// Parses the first PEM block in `input`: returns its label and DER bytes.
+fn decode_pem_block(input: &[u8]) -> Result<Option<(String, Zeroizing<Vec<u8>>)>> {
+    let Some((label, text)) = pem_body(input)? else {
+        return Ok(None);
+    };
     let der = decode_b64(&text, "PEM base64 body")?;
     Ok(Some((label, der)))
 }
@@ -170,7 +180,7 @@ pub fn decode_expecting(input: &[u8], expected: &str) -> Result<Zeroizing<Vec<u8
 pub(crate) fn encrypted_unsupported() -> Error {
     Error::Unsupported(
         "encrypted PKCS#8 (EncryptedPrivateKeyInfo) needs a password: use \
-         keys::decode_encrypted_private_key or keys::import (CLI: --password, \
+         import::decode_encrypted_private_key or import::from_bytes (CLI: --password, \
          --password-file or GOSTCMS_PASSWORD)"
             .into(),
     )
