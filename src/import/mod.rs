@@ -30,6 +30,9 @@ mod pfx;
 pub use container::{Container, FILE_NAMES, Slot};
 pub use encrypted_pkcs8::{decode_encrypted_private_key, decrypt_der, decrypt_der_with};
 pub use kdf::DEFAULT_MAX_ITERATIONS;
-pub use load::{SourceKind, detect, detect_bytes, from_bytes, from_bytes_with, open, open_with};
+pub use load::{
+    LoadOptions, SourceKind, detect, detect_bytes, from_bytes, from_bytes_with, load, load_path,
+    open, open_with,
+};
 pub use options::{ImportOptions, ImportedKey, read_secret};
 pub use pfx::{Pfx, PfxContents};
