@@ -3,7 +3,7 @@
 //! and `name.key`.
 //!
 //! ```no_run
-//! use gostcms::keys::container::Container;
+//! use gostcms::import::Container;
 //!
 //! let container = Container::open("otvconba.000".as_ref())?;
 //! let imported = container.decrypt(b"1xqoyc4e")?;

@@ -7,14 +7,14 @@
 //!     encryptedData       OCTET STRING }
 //! ```
 //!
-//! The schemes are those of `keys::pbe` (PBES2 with AES, 3DES,
+//! The schemes are those of `import::pbe` (PBES2 with AES, 3DES,
 //! GOST 28147-89, Kuznyechik or Magma; the PKCS#12 SHA-1 PBEs) and
 //! CryptoPro's PFX key-bag scheme 1.2.840.113549.1.12.1.80. The plaintext
 //! is read like any PKCS#8 key (all four private-key forms).
 //!
 //! ```
 //! # let pem = include_str!("../../vectors/cryptopro/ilimurzin-esia/private.pem");
-//! let key = gostcms::keys::decode_encrypted_private_key(pem.as_bytes(), b"test").unwrap();
+//! let key = gostcms::import::decode_encrypted_private_key(pem.as_bytes(), b"test").unwrap();
 //! assert_eq!(key.curve(), gostcms::CurveId::CryptoProXchA);
 //! ```
 

@@ -4,7 +4,7 @@
 //! Bouncy Castle) and OpenSSL's.
 //!
 //! ```no_run
-//! use gostcms::keys::pfx::Pfx;
+//! use gostcms::import::Pfx;
 //!
 //! let bytes = std::fs::read("key.pfx").unwrap();
 //! let contents = Pfx::parse(&bytes)?.decrypt("пароль".as_bytes())?;
@@ -27,7 +27,7 @@
 //!   it is the caller's decision (no chain is built here).
 //! * privacy: contents in EnvelopedData addressed to the recipient's key
 //!   by GOST key agreement ([`Pfx::decrypt_with_key`]; see
-//!   `keys::envelope` for KEG / KExp15).
+//!   `cms::envelope` for KEG / KExp15).
 
 use der::asn1::ObjectIdentifier as Oid;
 use subtle::ConstantTimeEq;
