@@ -1,17 +1,13 @@
 //! The crate's error type: every failure is a variant with a message that
 //! names the problem precisely enough to act on.
 
-use thiserror::Error;
-
 /// Why an operation failed.
-#[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
     /// A curve name or OID that is not one of the fourteen GOST parameter sets.
-    #[error("unknown curve {0:?} (expected a GOST R 34.10 parameter set name or OID)")]
     UnknownCurve(String),
     /// A key or signature whose length does not fit the curve.
-    #[error("{what}: expected {expected} bytes, got {got}")]
     Length {
         /// What was being read.
         what: &'static str,
@@ -21,19 +17,14 @@ pub enum Error {
         got: usize,
     },
     /// A private key that is zero or not below the group order q.
-    #[error("private key is out of range: it must satisfy 0 < d < q")]
     PrivateKeyRange,
     /// A public key that fails validation.
-    #[error("invalid public key: {0}")]
     PublicKey(&'static str),
     /// r or s outside (0, q).
-    #[error("invalid signature: {0}")]
     SignatureRange(&'static str),
     /// A well-formed signature that does not verify.
-    #[error("signature mismatch: the signature does not verify under this key")]
     SignatureMismatch,
     /// A digest whose length does not match the key size.
-    #[error("digest length {got} does not match a {bits}-bit key")]
     DigestLength {
         /// The key size in bits.
         bits: usize,
@@ -41,10 +32,8 @@ pub enum Error {
         got: usize,
     },
     /// The operating system's random number generator failed.
-    #[error("random number generator failed: {0}")]
     Rng(String),
     /// An encoding (DER, PEM, base64, hex) could not be parsed.
-    #[error("{context}: {detail}")]
     Encoding {
         /// What was being parsed.
         context: &'static str,
@@ -52,16 +41,12 @@ pub enum Error {
         detail: String,
     },
     /// An algorithm or parameter OID the crate does not implement.
-    #[error("unsupported algorithm: {0}")]
     Unsupported(String),
     /// A key and a curve, or a key and a certificate, that do not belong together.
-    #[error("key mismatch: {0}")]
     KeyMismatch(String),
     /// A required parameter was not given (ESIA request fields, builder options).
-    #[error("missing parameter: {0}")]
     MissingParameter(&'static str),
     /// A value that is well-formed but not acceptable where it is used.
-    #[error("invalid {what}: {detail}")]
     Invalid {
         /// What was being checked.
         what: &'static str,
@@ -69,15 +54,50 @@ pub enum Error {
         detail: String,
     },
     /// A wrong (or missing) PIN or password: a check keyed by the secret failed.
-    #[error("{0}")]
     WrongSecret(String),
     /// A check that does not depend on the secret failed: the data is damaged.
-    #[error("{0}")]
     Integrity(String),
     /// A file or directory could not be read.
-    #[error("{0}")]
     Io(String),
 }
+
+// Written out rather than derived: the signature core builds without the
+// thiserror proc-macro (`--no-default-features`).
+impl core::fmt::Display for Error {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Error::UnknownCurve(name) => write!(
+                f,
+                "unknown curve {name:?} (expected a GOST R 34.10 parameter set name or OID)"
+            ),
+            Error::Length {
+                what,
+                expected,
+                got,
+            } => write!(f, "{what}: expected {expected} bytes, got {got}"),
+            Error::PrivateKeyRange => {
+                f.write_str("private key is out of range: it must satisfy 0 < d < q")
+            }
+            Error::PublicKey(why) => write!(f, "invalid public key: {why}"),
+            Error::SignatureRange(why) => write!(f, "invalid signature: {why}"),
+            Error::SignatureMismatch => {
+                f.write_str("signature mismatch: the signature does not verify under this key")
+            }
+            Error::DigestLength { bits, got } => {
+                write!(f, "digest length {got} does not match a {bits}-bit key")
+            }
+            Error::Rng(why) => write!(f, "random number generator failed: {why}"),
+            Error::Encoding { context, detail } => write!(f, "{context}: {detail}"),
+            Error::Unsupported(what) => write!(f, "unsupported algorithm: {what}"),
+            Error::KeyMismatch(why) => write!(f, "key mismatch: {why}"),
+            Error::MissingParameter(what) => write!(f, "missing parameter: {what}"),
+            Error::Invalid { what, detail } => write!(f, "invalid {what}: {detail}"),
+            Error::WrongSecret(why) | Error::Integrity(why) | Error::Io(why) => f.write_str(why),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
 
 impl Error {
     /// Builds an [`Error::Encoding`].
@@ -91,6 +111,7 @@ impl Error {
 
 impl Error {
     /// Builds an [`Error::Invalid`].
+    #[cfg_attr(not(feature = "cms"), allow(dead_code))]
     pub(crate) fn invalid(what: &'static str, detail: impl core::fmt::Display) -> Self {
         Error::Invalid {
             what,

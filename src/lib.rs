@@ -4,7 +4,9 @@
 //! pure Rust, for Russia's ESIA (Gosuslugi) integrations.
 //!
 //! Layers, data flowing one way: [`hash`] -> `field` -> [`curve`] -> [`sign`]
-//! -> [`keys`] -> [`cms`] -> [`esia`].
+//! -> [`keys`] -> `cms` -> `import` / `esia`, all on [`encoding`] (BER, DER,
+//! PEM, lenient base64). `cms`, `import` and `esia` are Cargo features (on by
+//! default).
 //!
 //! ```
 //! use gostcms::{CurveId, SigningKey};
@@ -21,13 +23,17 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "cms")]
 pub mod cms;
 pub mod curve;
 pub mod encoding;
 pub mod error;
+#[cfg(feature = "esia")]
 pub mod esia;
 pub(crate) mod field;
 pub mod hash;
+#[cfg(feature = "import")]
+pub mod import;
 pub mod keys;
 pub mod sign;
 

@@ -38,7 +38,7 @@ fn tc26_examples_verify() {
     // the chain reaches the TC26 root
     let root = Certificate::from_pem_or_der(&vector("root256_cert.pem")).unwrap();
     let cert = a121.signers[0].certificate.clone().unwrap();
-    cms::verify::check_chain(
+    cms::check_chain(
         &cert,
         &[],
         std::slice::from_ref(&root),
@@ -46,7 +46,7 @@ fn tc26_examples_verify() {
     )
     .unwrap();
     assert!(
-        cms::verify::check_chain(
+        cms::check_chain(
             &cert,
             &[],
             std::slice::from_ref(&cert),
@@ -741,7 +741,7 @@ fn chain_building_work_is_bounded_per_input() {
         );
         // The first signer spends the budget; the identical others cost nothing.
         assert!(
-            chains.verifications() <= cms::verify::MAX_CHAIN_VERIFICATIONS,
+            chains.verifications() <= cms::MAX_CHAIN_VERIFICATIONS,
             "{}",
             chains.verifications()
         );

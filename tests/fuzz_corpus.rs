@@ -212,7 +212,7 @@ fn generated_seeds_are_valid() {
         let data = std::fs::read(path).unwrap();
         let (files, pin) = targets::container_files(&data);
         assert_eq!(files.len(), 6, "{}", path.display());
-        gostcms::keys::container::Container::from_files(&files)
+        gostcms::import::Container::from_files(&files)
             .and_then(|c| c.decrypt(pin))
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     }
@@ -223,7 +223,7 @@ fn generated_seeds_are_valid() {
     assert_eq!(envelopes.len(), 1);
     for path in &envelopes {
         let data = std::fs::read(path).unwrap();
-        let content = gostcms::keys::envelope::open(&data, targets::envelope_recipient(), &[])
+        let content = gostcms::cms::envelope::open(&data, targets::envelope_recipient(), &[])
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert_eq!(content.first(), Some(&0x30), "{}", path.display());
     }
@@ -341,7 +341,7 @@ fn write_seeds() {
     }
     // base64: a percent-encoded CMS, as it arrives in a URL.
     let cms = std::fs::read(seeds.join("cms_attached/cryptopro-a-std.der")).unwrap();
-    let pem = keys::pem::encode("CMS", &cms);
+    let pem = gostcms::encoding::pem::encode("CMS", &cms);
     let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
     let pct = body
         .replace('+', "%2B")

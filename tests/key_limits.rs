@@ -13,9 +13,7 @@ mod common;
 use std::fs;
 
 use common::crate_path;
-use gostcms::keys::import::{self, ImportOptions};
-use gostcms::keys::pfx::Pfx;
-use gostcms::keys::{DEFAULT_MAX_ITERATIONS, encrypted_pkcs8};
+use gostcms::import::{self, DEFAULT_MAX_ITERATIONS, ImportOptions, Pfx};
 
 fn hostile(name: &str) -> Vec<u8> {
     fs::read(crate_path("tests/data/hostile").join(name)).unwrap()
@@ -69,7 +67,7 @@ fn pfx_mac_with_ten_million_iterations_is_refused_before_work() {
 fn pbkdf2_streebog512_pkcs8_with_ten_million_iterations_is_refused_before_work() {
     let bytes = hostile("pkcs8-pbkdf2-10m.der");
     assert_refused(
-        encrypted_pkcs8::decrypt_der(&bytes, b"hostile").unwrap_err(),
+        import::decrypt_der(&bytes, b"hostile").unwrap_err(),
         "PBKDF2 iterationCount",
     );
     assert_refused(

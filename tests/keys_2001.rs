@@ -177,7 +177,7 @@ fn key_agreement_oid_pkcs8_loads_and_signs() {
         ("gost2012_512", "A", "2a850307010106 02", "-md_gost12_512"),
     ] {
         let (key_path, pub_path) = openssl_genkey(dir.path(), alg, ps);
-        let der = keys::pem::decode_any(&fs::read(&key_path).unwrap())
+        let der = gostcms::encoding::pem::decode_any(&fs::read(&key_path).unwrap())
             .unwrap()
             .der
             .to_vec();
@@ -189,7 +189,7 @@ fn key_agreement_oid_pkcs8_loads_and_signs() {
         });
         assert!(!key.is_gost2001());
         // The import entry point takes it too.
-        let imported = keys::import::from_bytes(&relabelled, b"").unwrap();
+        let imported = gostcms::import::from_bytes(&relabelled, b"").unwrap();
         assert_eq!(imported.key.verifying_key(), key.verifying_key());
 
         let msg = dir.path().join("msg");

@@ -21,9 +21,8 @@ use std::path::{Path, PathBuf};
 use common::{
     crate_path, engine_available, ok, openssl, openssl_genkey, openssl_self_signed, run, stderr,
 };
-use gostcms::keys::container::{Container, Slot};
-use gostcms::keys::pfx::Pfx;
-use gostcms::keys::{self, Certificate, ImportedKey, import};
+use gostcms::import::{self, Container, ImportedKey, Pfx, Slot};
+use gostcms::keys::{self, Certificate};
 use gostcms::{CurveId, Error, HashAlg, SigningKey};
 use serde_json::Value;
 
@@ -152,7 +151,7 @@ fn container_key_equals_the_openssl_encrypted_pkcs8_copy() {
     // ilimurzin ships the same key as PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC)
     // written by OpenSSL: an independent route to the same scalar.
     let pem = fs::read(vector("cryptopro/ilimurzin-esia/private.pem")).unwrap();
-    let from_pem = keys::decode_encrypted_private_key(&pem, b"test").unwrap();
+    let from_pem = import::decode_encrypted_private_key(&pem, b"test").unwrap();
     let from_container = Container::open(&container_path(&CONTAINERS[0]))
         .unwrap()
         .decrypt(b"1xqoyc4e")
@@ -162,7 +161,7 @@ fn container_key_equals_the_openssl_encrypted_pkcs8_copy() {
         from_container.key.to_scalar_le().as_slice()
     );
     assert!(matches!(
-        keys::decode_encrypted_private_key(&pem, b"wrong"),
+        import::decode_encrypted_private_key(&pem, b"wrong"),
         Err(Error::WrongSecret(_))
     ));
     // Without a password the plain reader says what to do.
@@ -693,14 +692,14 @@ fn openssl_encrypted_pkcs8_imports() {
             }
             ok(&openssl(&args), &format!("pkcs8 -topk8 {scheme:?}"));
             let pem = fs::read(&out).unwrap();
-            let got = keys::decode_encrypted_private_key(&pem, "пароль 1".as_bytes())
+            let got = import::decode_encrypted_private_key(&pem, "пароль 1".as_bytes())
                 .unwrap_or_else(|e| panic!("{alg} {ps} {scheme:?}: {e}"));
             assert_eq!(
                 got.to_scalar_le().as_slice(),
                 want.to_scalar_le().as_slice(),
                 "{alg} {ps} {scheme:?}"
             );
-            let wrong = keys::decode_encrypted_private_key(&pem, b"wrong");
+            let wrong = import::decode_encrypted_private_key(&pem, b"wrong");
             assert!(
                 matches!(wrong, Err(Error::WrongSecret(_))),
                 "{alg} {ps} {scheme:?}: {wrong:?}"

@@ -287,7 +287,7 @@ fn rows() -> Vec<Row> {
     );
 
     // ------------------------------------------------------------- BER
-    let ber = |s: &str| err_or_valid(cms::ber::normalize(&hex(s)));
+    let ber = |s: &str| err_or_valid(encoding::ber::normalize(&hex(s)));
     row(
         "BER normaliser",
         "indefinite length on a primitive (04 80)",
@@ -482,7 +482,7 @@ fn rows() -> Vec<Row> {
     row(
         "SPKI",
         "PEM labelled CERTIFICATE",
-        spki(keys::pem::encode("CERTIFICATE", &valid_spki).as_bytes()),
+        spki(encoding::pem::encode("CERTIFICATE", &valid_spki).as_bytes()),
         "expected PUBLIC KEY, found CERTIFICATE",
     );
     row(
@@ -571,7 +571,7 @@ fn rows() -> Vec<Row> {
     let dh =
         std::fs::read(root().join("vectors/cryptopro/pygost-pfx2020/public_key_protected_dh.pfx"))
             .unwrap();
-    let pfx = keys::pfx::Pfx::parse(&dh).unwrap();
+    let pfx = gostcms::import::Pfx::parse(&dh).unwrap();
     row(
         "PFX",
         "EnvelopedData contents, opened without a recipient key",
@@ -596,7 +596,7 @@ fn rows() -> Vec<Row> {
     row(
         "PFX",
         "SignedData authSafe with a flipped signature bit",
-        err_or_valid(keys::pfx::Pfx::parse(&resigned)),
+        err_or_valid(gostcms::import::Pfx::parse(&resigned)),
         "PFX signature check failed",
     );
     rows
@@ -876,7 +876,7 @@ fn chain_walk_is_bounded() {
     cert_b.verify_signed_by(a.verifying_key()).unwrap();
     let anchor =
         keys::self_signed(&fixed_key(CurveId::Tc26_256A), "CN=Root", 1, Some(&[9])).unwrap();
-    let err = cms::verify::check_chain(
+    let err = cms::check_chain(
         &cert_a,
         &[cert_a.clone(), cert_b.clone()],
         &[anchor],

@@ -8,9 +8,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use gostcms_core::cms::ChainVerifier;
 use gostcms_core::cms::{
-    AttributeMode, Content, SignOptions, VerifyReport, sign::SignatureOid, sign::SignerId,
+    AttributeMode, Content, SignOptions, SignatureOid, SignerId, VerifyReport,
 };
-use gostcms_core::keys::pem;
+use gostcms_core::encoding::pem;
 
 use crate::buffer::{clear_buffer, gostcms_buffer, write_buffer};
 use crate::cert::gostcms_trust;

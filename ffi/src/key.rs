@@ -2,7 +2,7 @@
 
 use std::ffi::c_char;
 
-use gostcms_core::{CurveId, SigningKey, keys};
+use gostcms_core::{CurveId, SigningKey, import};
 
 use crate::buffer::{clear_buffer, gostcms_buffer, write_buffer};
 use crate::error::{FfiError, gostcms_status};
@@ -47,7 +47,7 @@ pub unsafe extern "C" fn gostcms_key_load(
         let password = unsafe { input::opt_string(password, "password")? };
         // PKCS#8, encrypted PKCS#8 or PFX, told apart by their structure.
         let secret = password.unwrap_or_default();
-        let key = keys::import::from_bytes(bytes, secret.as_bytes())
+        let key = import::from_bytes(bytes, secret.as_bytes())
             .map_err(|e| FfiError::from_key_load(e, !secret.is_empty()))?
             .key;
         // SAFETY: checked by clear_out above.
@@ -76,7 +76,7 @@ pub unsafe extern "C" fn gostcms_key_load_container(
         // SAFETY: NULL or NUL-terminated (header contract).
         let pin = unsafe { input::opt_string(pin, "pin")? };
         let pin = pin.unwrap_or_default();
-        let container = keys::container::Container::open(dir.as_ref())?;
+        let container = import::Container::open(dir.as_ref())?;
         let key = container
             .decrypt(pin.as_bytes())
             .map_err(|e| FfiError::from_key_load(e, !pin.is_empty()))?
@@ -107,7 +107,7 @@ pub unsafe extern "C" fn gostcms_key_open(
         // SAFETY: NULL or NUL-terminated (header contract).
         let password = unsafe { input::opt_string(password, "password")? };
         let secret = password.unwrap_or_default();
-        let key = keys::import::open(path.as_ref(), secret.as_bytes())
+        let key = import::open(path.as_ref(), secret.as_bytes())
             .map_err(|e| FfiError::from_key_load(e, !secret.is_empty()))?
             .key;
         // SAFETY: checked by clear_out above.

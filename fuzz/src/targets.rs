@@ -58,9 +58,9 @@ fn message(e: &impl Display) {
 /// BER -> DER: on success the output is DER, so normalising it again
 /// changes nothing.
 pub fn ber_normalize(data: &[u8]) {
-    match cms::ber::normalize(data) {
+    match encoding::ber::normalize(data) {
         Ok(der) => {
-            let again = cms::ber::normalize(&der).expect("normalised output must parse again");
+            let again = encoding::ber::normalize(&der).expect("normalised output must parse again");
             assert_eq!(again, der, "normalisation is not idempotent");
         }
         Err(e) => message(&e),
@@ -82,7 +82,7 @@ fn report(result: gostcms::Result<cms::VerifyReport>, root: Option<&Certificate>
             // Walk the chain at a time inside the signer's validity.
             let at = cert.not_before() + Duration::from_secs(1);
             if let Err(e) =
-                cms::verify::check_chain(cert, &report.certificates, std::slice::from_ref(root), at)
+                cms::check_chain(cert, &report.certificates, std::slice::from_ref(root), at)
             {
                 message(&e);
             }
@@ -150,17 +150,17 @@ pub fn spki(data: &[u8]) {
 
 /// PEM / bare base64 / DER detection.
 pub fn pem(data: &[u8]) {
-    match keys::pem::decode_any(data) {
+    match encoding::pem::decode_any(data) {
         Ok(decoded) => {
-            if let keys::pem::Format::Pem(label) = &decoded.format
+            if let encoding::pem::Format::Pem(label) = &decoded.format
                 && label
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b' ')
             {
                 // What we read with an RFC 7468 label, we write back and
                 // read again the same.
-                let text = keys::pem::encode(label, &decoded.der);
-                let back = keys::pem::decode_any(text.as_bytes()).expect("our PEM re-parses");
+                let text = encoding::pem::encode(label, &decoded.der);
+                let back = encoding::pem::decode_any(text.as_bytes()).expect("our PEM re-parses");
                 assert_eq!(back.der, decoded.der);
             }
         }
@@ -173,8 +173,8 @@ pub fn pem(data: &[u8]) {
 pub fn base64(data: &[u8]) {
     match encoding::decode_base64_lenient(data) {
         Ok(bytes) => {
-            let text = keys::pem::encode("X", &bytes);
-            let back = keys::pem::decode_any(text.as_bytes()).expect("re-encoded base64");
+            let text = encoding::pem::encode("X", &bytes);
+            let back = encoding::pem::decode_any(text.as_bytes()).expect("re-encoded base64");
             assert_eq!(*back.der, bytes);
         }
         Err(e) => message(&e),
@@ -182,7 +182,7 @@ pub fn base64(data: &[u8]) {
     if let Err(e) = encoding::percent_decode(data) {
         message(&e);
     }
-    if let Err(e) = cms::input::decode_signature_input(data) {
+    if let Err(e) = cms::decode_signature_input(data) {
         message(&e);
     }
 }
@@ -269,7 +269,7 @@ pub fn jwt_verify(data: &[u8]) {
 /// PFX / PKCS#12 structure parsing (no decryption: a hostile iteration
 /// count makes the KDF slow by design, bounded by the iteration cap).
 pub fn pfx(data: &[u8]) {
-    if let Err(e) = keys::pfx::Pfx::parse(data) {
+    if let Err(e) = gostcms::import::Pfx::parse(data) {
         message(&e);
     }
 }
@@ -277,7 +277,7 @@ pub fn pfx(data: &[u8]) {
 /// The PINs of the sample containers whose files seed `container`.
 const CONTAINER_PINS: [&[u8]; 3] = [b"1xqoyc4e", b"123456", b""];
 
-/// A CryptoPro container from memory ([`keys::container::Container::from_files`]).
+/// A CryptoPro container from memory ([`gostcms::import::Container::from_files`]).
 /// The input holds the six files in `FILE_NAMES` order, each as a 2-byte
 /// big-endian length and its bytes; length 0xFFFF marks a missing file and
 /// a short input leaves the rest missing. A byte after the files picks one
@@ -286,7 +286,7 @@ const CONTAINER_PINS: [&[u8]; 3] = [b"1xqoyc4e", b"123456", b""];
 /// an accepted key must match the container's certificate, which `decrypt`
 /// checks itself.
 pub fn container(data: &[u8]) {
-    use keys::container::Container;
+    use gostcms::import::Container;
     let (files, pin) = container_files(data);
     match Container::from_files(&files) {
         Ok(c) => {
@@ -308,7 +308,7 @@ pub fn container(data: &[u8]) {
 pub fn container_files(data: &[u8]) -> (Vec<(&'static str, &[u8])>, &'static [u8]) {
     let mut files = Vec::new();
     let mut rest = data;
-    for name in keys::container::FILE_NAMES {
+    for name in gostcms::import::FILE_NAMES {
         let Some((len, tail)) = rest.split_first_chunk::<2>() else {
             break;
         };
@@ -345,7 +345,7 @@ pub fn envelope_recipient() -> &'static SigningKey {
 /// with the sample's recipient key: mutations of the seed reach the key
 /// agreement and the tag check.
 pub fn envelope(data: &[u8]) {
-    match keys::envelope::open(data, envelope_recipient(), &[]) {
+    match cms::envelope::open(data, envelope_recipient(), &[]) {
         // Any plaintext is a valid answer: CTR has no padding to check.
         Ok(_) => {}
         Err(e) => message(&e),

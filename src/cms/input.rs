@@ -1,7 +1,8 @@
 //! Lenient decoding of CMS signatures: DER or BER bytes, PEM (any label),
-//! or any text form [`crate::encoding`] accepts.
+//! or any text form [`crate::encoding`] accepts (PEM through the one
+//! reader in [`crate::encoding::pem`]).
 
-use crate::encoding::decode_base64_lenient;
+use crate::encoding::{decode_base64_lenient, pem};
 use crate::error::{Error, Result};
 
 /// Turns any of the accepted encodings into the binary BER/DER bytes.
@@ -13,14 +14,8 @@ pub fn decode_signature_input(input: &[u8]) -> Result<Vec<u8>> {
     if trimmed[0] == 0x30 {
         return Ok(input.to_vec());
     }
-    if let Some(start) = find(trimmed, b"-----BEGIN ") {
-        let body_start = find(&trimmed[start..], b"\n")
-            .map(|n| start + n + 1)
-            .ok_or_else(|| Error::encoding("PEM", "BEGIN line is not followed by a line break"))?;
-        let body_end = find(&trimmed[body_start..], b"-----END ")
-            .map(|n| body_start + n)
-            .ok_or_else(|| Error::encoding("PEM", "no -----END line"))?;
-        return decode_base64_lenient(&trimmed[body_start..body_end]);
+    if let Some((_label, body)) = pem::pem_body(trimmed)? {
+        return decode_base64_lenient(&body);
     }
     let der = decode_base64_lenient(trimmed)?;
     if der.first() != Some(&0x30) {
@@ -30,10 +25,6 @@ pub fn decode_signature_input(input: &[u8]) -> Result<Vec<u8>> {
         ));
     }
     Ok(der)
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 #[cfg(test)]

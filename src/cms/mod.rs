@@ -1,14 +1,26 @@
-//! CMS (PKCS#7) SignedData with GOST R 34.10-2012 keys: building detached
-//! and attached signatures ([`sign`]) and verifying what CryptoPro, OpenSSL
-//! and Java produce ([`verify`](fn@verify)), including BER ([`ber`]).
+//! CMS (PKCS#7) with GOST R 34.10-2012 keys, the layer between key
+//! encodings and the formats built on CMS: building detached and attached
+//! SignedData ([`CmsSigner`]), verifying what CryptoPro, OpenSSL and Java
+//! produce ([`verify`](fn@verify), BER through
+//! [`encoding::ber`](crate::encoding::ber)), and opening EnvelopedData
+//! (`envelope`, with the `import` feature: PFX is its one user).
 
-pub mod ber;
-pub mod input;
-pub mod sign;
-pub mod verify;
+#[cfg(feature = "import")]
+pub(crate) mod cipher;
+#[cfg(feature = "import")]
+pub mod envelope;
+mod input;
+mod sign;
+mod verify;
 
-pub use sign::{AttributeMode, CmsSigner, PendingSignature, SignOptions, SignerId};
-pub use verify::{ChainVerifier, Content, SignerError, SignerResult, VerifyReport, verify};
+pub use input::decode_signature_input;
+pub use sign::{AttributeMode, CmsSigner, PendingSignature, SignOptions, SignatureOid, SignerId};
+pub use verify::{
+    ChainVerifier, Content, MAX_CERTIFICATES, MAX_CHAIN_LENGTH, MAX_CHAIN_VERIFICATIONS,
+    MAX_SIGNERS, SignerError, SignerResult, VerifyReport, check_chain, verify,
+};
+#[cfg(feature = "esia")]
+pub(crate) use verify::{RsaKey, rsa_public_key};
 
 /// CMS object identifiers.
 pub mod oids {

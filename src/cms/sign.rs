@@ -11,9 +11,9 @@ use der::Encode;
 
 use super::oids;
 use crate::curve::id::oids as gost;
+use crate::encoding::der::{oid_tlv, tag, tlv};
 use crate::error::{Error, Result};
 use crate::hash::HashAlg;
-use crate::keys::der::{oid_tlv, tag, tlv};
 use crate::keys::{Certificate, signature_algorithm_oid};
 use crate::sign::{Signature, SigningKey};
 

@@ -14,13 +14,14 @@ use x509_cert::ext::pkix::SubjectKeyIdentifier;
 use x509_cert::name::Name;
 use x509_cert::serial_number::SerialNumber;
 
-use super::{ber, input, oids};
+use super::{input, oids};
 use crate::curve::CurveId;
 use crate::curve::id::oids as gost;
+use crate::encoding::ber;
+use crate::encoding::der::{self as tlv, Tlv, tag};
 use crate::error::{Error, Result};
 use crate::hash::{HashAlg, Hasher};
 use crate::keys::Certificate;
-use crate::keys::der::{self as tlv, Tlv, tag};
 use crate::sign::Signature;
 
 /// Most SignerInfos one SignedData may carry: each costs a certificate
@@ -547,10 +548,33 @@ fn verify_signer(
     result
 }
 
+/// An RSA public key (legacy verification, the `legacy-rsa` feature).
+#[cfg(feature = "legacy-rsa")]
+pub(crate) type RsaKey = rsa::PublicKey;
+/// Without `legacy-rsa` no RSA key is ever read: the type has no values.
+#[cfg(not(feature = "legacy-rsa"))]
+#[derive(Clone, Debug)]
+pub(crate) enum RsaKey {}
+
 /// The certificate's RSA key, when it has one (legacy verification only).
+#[cfg(not(feature = "legacy-rsa"))]
 pub(crate) fn rsa_public_key(
     cert: &Certificate,
-) -> core::result::Result<Option<rsa::PublicKey>, SignerError> {
+) -> core::result::Result<Option<RsaKey>, SignerError> {
+    let spki = cert.inner().tbs_certificate().subject_public_key_info();
+    if spki.algorithm.oid != oids::RSA_ENCRYPTION {
+        return Ok(None);
+    }
+    Err(SignerError::UnsupportedAlgorithm(
+        "an RSA key (built without the legacy-rsa feature)".into(),
+    ))
+}
+
+/// The certificate's RSA key, when it has one (legacy verification only).
+#[cfg(feature = "legacy-rsa")]
+pub(crate) fn rsa_public_key(
+    cert: &Certificate,
+) -> core::result::Result<Option<RsaKey>, SignerError> {
     use der::Encode;
     let spki = cert.inner().tbs_certificate().subject_public_key_info();
     if spki.algorithm.oid != oids::RSA_ENCRYPTION {
@@ -564,9 +588,21 @@ pub(crate) fn rsa_public_key(
         .map_err(|e| SignerError::Key(format!("RSA public key: {e}")))
 }
 
-/// RSASSA-PKCS1-v1_5 with SHA-256 or SHA-1, for ESIA's older signatures.
+#[cfg(not(feature = "legacy-rsa"))]
 fn verify_rsa(
-    key: &rsa::PublicKey,
+    key: &RsaKey,
+    _alg: HashAlg,
+    _signature_oid: &ObjectIdentifier,
+    _digest: &[u8],
+    _signature: &[u8],
+) -> core::result::Result<(), SignerError> {
+    match *key {}
+}
+
+/// RSASSA-PKCS1-v1_5 with SHA-256 or SHA-1, for ESIA's older signatures.
+#[cfg(feature = "legacy-rsa")]
+fn verify_rsa(
+    key: &RsaKey,
     alg: HashAlg,
     signature_oid: &ObjectIdentifier,
     digest: &[u8],

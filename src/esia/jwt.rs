@@ -152,7 +152,22 @@ enum TrustedKey {
     /// With its precomputed tables: a verifier checks many tokens against
     /// the same ESIA key.
     Gost(Arc<PreparedVerifyingKey>),
-    Rsa(rsa::PublicKey),
+    Rsa(crate::cms::RsaKey),
+}
+
+/// RS256: RSASSA-PKCS1-v1_5 with SHA-256 over the signing input.
+#[cfg(feature = "legacy-rsa")]
+fn rsa_verifies(key: &crate::cms::RsaKey, input: &[u8], signature: &[u8]) -> bool {
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(input);
+    key.verify(rsa::Pkcs1v15Sign::new::<sha2::Sha256>(), &digest, signature)
+        .is_ok()
+}
+
+/// Without `legacy-rsa` there is no RSA key to verify with.
+#[cfg(not(feature = "legacy-rsa"))]
+fn rsa_verifies(key: &crate::cms::RsaKey, _input: &[u8], _signature: &[u8]) -> bool {
+    match *key {}
 }
 
 /// A verified token.
@@ -197,7 +212,7 @@ impl JwtVerifier {
         }
         let mut keys = Vec::with_capacity(trusted.len());
         for cert in trusted {
-            let key = match crate::cms::verify::rsa_public_key(cert) {
+            let key = match crate::cms::rsa_public_key(cert) {
                 Ok(Some(rsa)) => TrustedKey::Rsa(rsa),
                 // The global cache: a verifier made per request reuses the
                 // tables of a key seen before instead of rebuilding them.
@@ -340,12 +355,7 @@ impl JwtVerifier {
         for (key, subject) in fitting {
             match key {
                 TrustedKey::Rsa(rsa) => {
-                    use sha2::Digest as _;
-                    let digest = sha2::Sha256::digest(input);
-                    if rsa
-                        .verify(rsa::Pkcs1v15Sign::new::<sha2::Sha256>(), &digest, signature)
-                        .is_ok()
-                    {
+                    if rsa_verifies(rsa, input, signature) {
                         return Ok(subject.clone());
                     }
                 }

@@ -33,7 +33,7 @@ pub fn request_data_sign(signer: &CmsSigner, json: &[u8]) -> Result<RequestDataH
 /// detached signature over it (BER, as in the guide's example, is read
 /// too). Returns the JSON bytes and the per-signer report; the signer
 /// certificates are not checked against a trust anchor here
-/// ([`crate::cms::verify::check_chain`] does that).
+/// ([`crate::cms::check_chain`] does that).
 pub fn verify_request_data(
     request_data: &str,
     request_data_sign: &str,

@@ -4,9 +4,9 @@
 
 use der::asn1::ObjectIdentifier;
 
-use super::der::{self as d, tag};
 use crate::curve::id::oids;
 use crate::curve::{CurveId, KeySize};
+use crate::encoding::der::{self as d, tag};
 use crate::error::{Error, Result};
 
 /// GOST R 34.10-2012 key agreement, 256-bit (Bouncy Castle writes exchange

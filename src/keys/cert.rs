@@ -17,11 +17,11 @@ use x509_cert::serial_number::SerialNumber;
 use x509_cert::spki::SubjectPublicKeyInfo;
 use x509_cert::time::Validity;
 
-use super::der::{self as d, tag};
-use super::pem;
 use super::spki::decode_public_key_der;
 use crate::curve::KeySize;
 use crate::curve::id::oids;
+use crate::encoding::der::{self as d, tag};
+use crate::encoding::pem;
 use crate::error::{Error, Result};
 use crate::hash::HashAlg;
 use crate::sign::{Signature, SigningKey, VerifyingKey};

@@ -1,9 +1,8 @@
-//! Key and certificate encodings: PKCS#8 private keys, SubjectPublicKeyInfo,
-//! X.509 certificates, and PEM / base64 / DER detection.
-//!
-//! Key import ([`import`]): CryptoPro container folders ([`container`]),
-//! PFX / PKCS#12 ([`pfx`]) and password-protected PKCS#8
-//! ([`encrypted_pkcs8`]), all yielding an [`ImportedKey`].
+//! Key and certificate encodings, the layer every key consumer shares:
+//! PKCS#8 private keys, SubjectPublicKeyInfo and X.509 certificates (PEM,
+//! base64 or DER through [`encoding::pem`](crate::encoding::pem)). Keys
+//! in other formats (containers, PFX, encrypted PKCS#8) are read by the
+//! `import` layer above CMS.
 //!
 //! Every parser takes untrusted bytes and returns a value or a typed
 //! [`Error`](crate::Error) naming the field at fault; none panics.
@@ -32,36 +31,12 @@
 //! [`KeyAlgorithm`] so callers can tell them apart (they sign with
 //! GOST R 34.11-94, not Streebog).
 
-mod acpkm;
-mod algorithm;
-pub mod cert;
-pub mod container;
-mod cpkdf;
-mod cryptopro_pfx;
-pub(crate) mod der;
-pub mod encrypted_pkcs8;
-pub mod envelope;
-mod gost28147;
-pub mod import;
-mod kdf;
-mod pbe;
-pub mod pem;
-pub mod pfx;
-pub mod pkcs8;
-pub mod spki;
+pub(crate) mod algorithm;
+mod cert;
+pub(crate) mod pkcs8;
+pub(crate) mod spki;
 
 pub use algorithm::KeyAlgorithm;
 pub use cert::{Certificate, self_signed};
-pub use container::Container;
-pub use encrypted_pkcs8::decode_encrypted_private_key;
-pub use import::{ImportOptions, ImportedKey};
-pub use kdf::DEFAULT_MAX_ITERATIONS;
-pub use pfx::{Pfx, PfxContents};
 pub use pkcs8::{decode_private_key, decode_private_key_der};
 pub use spki::{decode_public_key, decode_public_key_der, signature_algorithm_oid};
-
-/// DER of a BER or DER element (CryptoPro and Java write BER), in a buffer
-/// wiped on drop: decrypted key material passes through here.
-pub(crate) fn ber_to_der(bytes: &[u8]) -> crate::Result<zeroize::Zeroizing<Vec<u8>>> {
-    crate::cms::ber::normalize_secret(bytes)
-}

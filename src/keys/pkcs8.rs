@@ -17,10 +17,10 @@
 use zeroize::Zeroizing;
 
 use super::algorithm::{self, KeyAlgorithm};
-use super::der::{self as d, tag};
-use super::pem;
 use super::spki::public_key_from_wrapped;
 use crate::curve::CurveId;
+use crate::encoding::der::{self as d, tag};
+use crate::encoding::pem;
 use crate::error::{Error, Result};
 use crate::sign::SigningKey;
 

@@ -8,10 +8,10 @@ use spki::{
 };
 
 use super::algorithm::{self, KeyAlgorithm};
-use super::der::{self as d, tag};
-use super::pem;
 use crate::curve::KeySize;
 use crate::curve::id::oids;
+use crate::encoding::der::{self as d, tag};
+use crate::encoding::pem;
 use crate::error::Result;
 use crate::sign::{Signature, SigningKey, VerifyingKey};
 

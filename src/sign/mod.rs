@@ -26,6 +26,7 @@
 mod batch;
 pub(crate) mod dsa;
 pub(crate) mod prepared;
+pub(crate) mod scalar;
 mod vko;
 
 pub use prepared::{CACHE_CAPACITY as PREPARED_KEY_CACHE_CAPACITY, PreparedVerifyingKey};
@@ -306,6 +307,7 @@ impl SigningKey {
     }
 
     /// Marks a 256-bit key as GOST R 34.10-2001 in place (no-op on 512-bit keys).
+    #[cfg_attr(not(feature = "import"), allow(dead_code))]
     pub(crate) fn mark_gost2001(&mut self) {
         if let Ok(public) = self.public.into_gost2001() {
             self.public = public;

@@ -24,9 +24,8 @@ use pyo3::types::{PyByteArray, PyBytes, PyList, PyMemoryView, PyString, PyTuple,
 use zeroize::Zeroizing;
 
 use core_::cms::{self, AttributeMode, CmsSigner, Content, SignOptions};
+use core_::import;
 use core_::keys::Certificate as CoreCertificate;
-use core_::keys::container::Container;
-use core_::keys::import::{self, SourceKind};
 use core_::{CurveId, HashAlg, Signature};
 
 mod esia;
@@ -275,42 +274,30 @@ struct Loaded {
     certificate: Option<CoreCertificate>,
 }
 
-/// The CLI's `keyio::load_imported`, with the secret given by the caller.
+/// Loads through `gostcms::import::load` / `load_path`, as the CLI and
+/// `gostcms serve` do, with the secret given by the caller.
 fn load_key_source(source: &Source, secret: &[u8]) -> Res<Loaded> {
-    match source {
-        Source::Path(path) if path.is_dir() => {
-            let what = format!("key container {}", path.display());
-            Container::open(path)
-                .and_then(|c| c.decrypt(secret))
-                .map(|k| Loaded {
-                    key: k.key,
-                    certificate: k.certificate,
-                })
-                .map_err(|e| Fail::from_core(&what, e))
-        }
+    let opts = import::LoadOptions::with_secret(secret);
+    let (loaded, what) = match source {
+        Source::Path(path) if path.is_dir() => (
+            import::load_path(path, &opts),
+            format!("key container {}", path.display()),
+        ),
         Source::Path(path) => {
             let bytes = read_file(path, "key")?;
-            load_key_bytes(&bytes, secret, &format!("key {}", path.display()))
+            (
+                import::load(&bytes, &opts),
+                format!("key {}", path.display()),
+            )
         }
-        Source::Bytes(bytes) => load_key_bytes(bytes, secret, "key"),
-    }
-}
-
-fn load_key_bytes(bytes: &[u8], secret: &[u8], what: &str) -> Res<Loaded> {
-    match import::detect_bytes(bytes) {
-        SourceKind::Pfx | SourceKind::EncryptedPkcs8 => import::from_bytes(bytes, secret)
-            .map(|k| Loaded {
-                key: k.key,
-                certificate: k.certificate,
-            })
-            .map_err(|e| Fail::from_core(what, e)),
-        _ => core_::keys::decode_private_key(bytes)
-            .map(|key| Loaded {
-                key,
-                certificate: None,
-            })
-            .map_err(|e| Fail::from_core(what, e)),
-    }
+        Source::Bytes(bytes) => (import::load(bytes, &opts), "key".to_string()),
+    };
+    loaded
+        .map(|k| Loaded {
+            key: k.key,
+            certificate: k.certificate,
+        })
+        .map_err(|e| Fail::from_core(&what, e))
 }
 
 /// Reads a private key.
@@ -867,7 +854,7 @@ fn verify_cms(
                 outcome = match &s.certificate {
                     Some(cert) => {
                         let when = at.or(s.signing_time).unwrap_or_else(SystemTime::now);
-                        cms::verify::check_chain(cert, pool, trust, when)
+                        cms::check_chain(cert, pool, trust, when)
                     }
                     None => Err("no signer certificate to check against the trust anchors".into()),
                 };

@@ -44,7 +44,9 @@ fn encode(der: Vec<u8>, format: CmsFormat) -> Vec<u8> {
     use base64::Engine as _;
     match format {
         CmsFormat::Der => der,
-        CmsFormat::Pem => gostcms::keys::pem::encode("CMS", &der).as_bytes().to_vec(),
+        CmsFormat::Pem => gostcms::encoding::pem::encode("CMS", &der)
+            .as_bytes()
+            .to_vec(),
         CmsFormat::Base64 => format!(
             "{}\n",
             base64::engine::general_purpose::STANDARD.encode(&der)

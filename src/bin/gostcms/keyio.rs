@@ -17,9 +17,8 @@ use std::sync::OnceLock;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use gostcms::keys::container::Container;
-use gostcms::keys::import::{self, ImportedKey, SourceKind};
-use gostcms::keys::pfx::Pfx;
+use gostcms::encoding::pem;
+use gostcms::import::{self, ImportedKey, Pfx, SourceKind};
 use gostcms::{Signature, SigningKey, VerifyingKey};
 use zeroize::Zeroizing;
 
@@ -27,7 +26,7 @@ use super::CliError;
 use super::input::{read_input, write_output};
 use gostcms::keys;
 
-pub use keys::cert::{Certificate, self_signed};
+pub use keys::{Certificate, self_signed};
 
 /// The PIN / password options, accepted by the commands that read a key.
 #[derive(clap::Args, Debug, Default)]
@@ -159,115 +158,45 @@ fn key_error(spec: &str, kind: SourceKind, e: gostcms::Error) -> CliError {
     cannot_read(spec, e)
 }
 
+/// The secrets and limits for a source of this kind (the PIN and the
+/// password are looked up in the kind's order).
+fn load_options(kind: SourceKind) -> import::LoadOptions {
+    import::LoadOptions::default()
+        .pin(&secret_for(SourceKind::Container))
+        .password(&secret_for(kind))
+        .limits(import_options())
+}
+
 fn open_container(spec: &str, dir: &str) -> Result<ImportedKey, CliError> {
-    let secret = secret_for(SourceKind::Container);
-    Container::open(Path::new(dir))
-        .and_then(|c| c.decrypt(&secret))
+    import::load_path(Path::new(dir), &load_options(SourceKind::Container))
         .map_err(|e| key_error(spec, SourceKind::Container, e))
 }
 
-fn open_pfx_bytes(spec: &str, bytes: &[u8]) -> Result<ImportedKey, CliError> {
+/// A PFX encrypted to a public key: opened with --recipient-key.
+fn open_pfx_for_recipient(
+    spec: &str,
+    bytes: &[u8],
+    recipient: &str,
+) -> Result<ImportedKey, CliError> {
     let secret = secret_for(SourceKind::Pfx);
     let pfx = Pfx::parse(bytes).map_err(|e| cannot_read(spec, e))?;
-    let contents = match RECIPIENT_KEY.get().and_then(Option::as_deref) {
-        // (a recipient key that is this very file would recurse)
-        Some(recipient) if recipient != spec => {
-            let key = load_key(recipient)?;
-            pfx.decrypt_with_key(&key, &secret)
-                .map_err(|e| key_error(spec, SourceKind::Pfx, e))?
-        }
-        _ => pfx
-            .decrypt_with(&secret, &import_options())
-            .map_err(|e| match e {
-                gostcms::Error::MissingParameter(m) => {
-                    cannot_read(spec, format!("{m} (give it with --recipient-key KEY)"))
-                }
-                other => key_error(spec, SourceKind::Pfx, other),
-            })?,
-    };
-    contents.into_key().map_err(|e| cannot_read(spec, e))
-}
-
-/// One PEM block of a text file: its label and its whole text, armour included.
-struct PemBlock<'a> {
-    label: &'a str,
-    text: &'a [u8],
-}
-
-/// Every `-----BEGIN X----- ... -----END X-----` block of `bytes`, in
-/// order; text outside the blocks ("Bag Attributes" lines of `openssl
-/// pkcs12 -nodes`) is skipped.
-fn pem_blocks(bytes: &[u8]) -> Vec<PemBlock<'_>> {
-    fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-        hay.windows(needle.len()).position(|w| w == needle)
-    }
-    let mut blocks = Vec::new();
-    let mut at = 0;
-    while let Some(begin) = bytes.get(at..).and_then(|rest| find(rest, b"-----BEGIN ")) {
-        let start = at + begin;
-        let label_start = start + 11;
-        let Some(label_len) = bytes.get(label_start..).and_then(|r| find(r, b"-----")) else {
-            break;
-        };
-        let Ok(label) = core::str::from_utf8(&bytes[label_start..label_start + label_len]) else {
-            break;
-        };
-        let end_marker = format!("-----END {label}-----");
-        let body = label_start + label_len + 5;
-        let Some(end) = bytes
-            .get(body..)
-            .and_then(|r| find(r, end_marker.as_bytes()))
-        else {
-            break;
-        };
-        let stop = body + end + end_marker.len();
-        blocks.push(PemBlock {
-            label: label.trim(),
-            text: &bytes[start..stop],
-        });
-        at = stop;
-    }
-    blocks
-}
-
-/// A key block and the certificate blocks of one PEM file.
-struct PemBundle<'a> {
-    key: Zeroizing<Vec<u8>>,
-    certs: Vec<&'a [u8]>,
-}
-
-/// The key and certificates of a PEM file holding several blocks (as
-/// `openssl pkcs12 -nodes` writes): `None` when it holds no certificate
-/// beside a private key, so that the ordinary path reads it.
-fn pem_bundle(bytes: &[u8]) -> Option<PemBundle<'_>> {
-    let blocks = pem_blocks(bytes);
-    let key = blocks.iter().find(|b| {
-        b.label == keys::pem::LABEL_PRIVATE_KEY || b.label == keys::pem::LABEL_ENCRYPTED_PRIVATE_KEY
-    })?;
-    let certs: Vec<&[u8]> = blocks
-        .iter()
-        .filter(|b| b.label == keys::pem::LABEL_CERTIFICATE)
-        .map(|b| b.text)
-        .collect();
-    if certs.is_empty() {
-        return None;
-    }
-    Some(PemBundle {
-        key: Zeroizing::new(key.text.to_vec()),
-        certs,
-    })
+    let key = load_key(recipient)?;
+    pfx.decrypt_with_key(&key, &secret)
+        .map_err(|e| key_error(spec, SourceKind::Pfx, e))?
+        .into_key()
+        .map_err(|e| cannot_read(spec, e))
 }
 
 /// The first CERTIFICATE block of a PEM file that holds other blocks
 /// before it (a key-and-certificate PEM); `None` otherwise.
 pub fn certificate_in_bundle(bytes: &[u8]) -> Option<&[u8]> {
-    let blocks = pem_blocks(bytes);
+    let blocks = pem::blocks(bytes);
     if blocks.len() < 2 {
         return None;
     }
     blocks
         .iter()
-        .find(|b| b.label == keys::pem::LABEL_CERTIFICATE)
+        .find(|b| b.label == pem::LABEL_CERTIFICATE)
         .map(|b| b.text)
 }
 
@@ -284,47 +213,43 @@ pub fn load_imported(spec: &str) -> Result<ImportedKey, CliError> {
         return open_container(spec, spec);
     }
     let bytes = read_key_input(spec)?;
-    if let Some(bundle) = pem_bundle(&bytes) {
-        let mut imported = key_from_bytes(spec, &bundle.key)?;
-        for text in bundle.certs {
-            let cert = Certificate::from_pem_or_der(text)
-                .map_err(|e| cannot_read(spec, format!("its certificate: {e}")))?;
-            if imported.certificate.is_none() && imported.check_certificate(&cert).is_ok() {
-                imported.certificate = Some(cert.clone());
-            }
-            imported.certificates.push(cert);
-        }
-        return Ok(imported);
-    }
     key_from_bytes(spec, &bytes)
 }
 
-/// A key from the bytes of a PFX or PKCS#8 file (PEM or DER).
-fn key_from_bytes(spec: &str, bytes: &[u8]) -> Result<ImportedKey, CliError> {
-    match import::detect_bytes(bytes) {
-        SourceKind::Pfx => open_pfx_bytes(spec, bytes),
-        kind @ SourceKind::EncryptedPkcs8 => {
-            let secret = secret_for(kind);
-            import::from_bytes_with(bytes, &secret, &import_options())
-                .map_err(|e| key_error(spec, kind, e))
-        }
-        _ => {
-            let key = keys::decode_private_key(bytes).map_err(|e| cannot_read(spec, e))?;
-            let (_, algorithm) = keys::decode_private_key_der(
-                &keys::pem::decode_any(bytes)
-                    .map_err(|e| cannot_read(spec, e))?
-                    .der,
-            )
-            .map_err(|e| cannot_read(spec, e))?;
-            Ok(ImportedKey {
-                key,
-                algorithm,
-                certificate: None,
-                certificates: Vec::new(),
-                name: None,
-            })
-        }
+/// A PFX (`pfx:FILE`, or detected as one): with --recipient-key when it
+/// is encrypted to a public key.
+fn open_pfx_bytes(spec: &str, bytes: &[u8]) -> Result<ImportedKey, CliError> {
+    // (a recipient key that is this very file would recurse)
+    if let Some(recipient) = RECIPIENT_KEY.get().and_then(Option::as_deref)
+        && recipient != spec
+    {
+        return open_pfx_for_recipient(spec, bytes, recipient);
     }
+    let opts = load_options(SourceKind::Pfx);
+    let pfx = Pfx::parse(bytes).map_err(|e| cannot_read(spec, e))?;
+    pfx.decrypt_with(&opts.password, &opts.limits)
+        .map_err(|e| match e {
+            gostcms::Error::MissingParameter(m) => {
+                cannot_read(spec, format!("{m} (give it with --recipient-key KEY)"))
+            }
+            other => key_error(spec, SourceKind::Pfx, other),
+        })?
+        .into_key()
+        .map_err(|e| cannot_read(spec, e))
+}
+
+/// A key from the bytes of a PFX, PKCS#8 file (PEM or DER) or PEM bundle.
+fn key_from_bytes(spec: &str, bytes: &[u8]) -> Result<ImportedKey, CliError> {
+    let kind = import::detect_bytes(bytes);
+    if kind == SourceKind::Pfx && RECIPIENT_KEY.get().and_then(Option::as_deref).is_some() {
+        return open_pfx_bytes(spec, bytes);
+    }
+    import::load(bytes, &load_options(kind)).map_err(|e| match e {
+        gostcms::Error::MissingParameter(m) if kind == SourceKind::Pfx => {
+            cannot_read(spec, format!("{m} (give it with --recipient-key KEY)"))
+        }
+        other => key_error(spec, kind, other),
+    })
 }
 
 /// The private key behind `spec` (see the module documentation).

@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use gostcms::cms::CmsSigner;
 use gostcms::esia::JwtVerifier;
+use gostcms::import;
 use gostcms::keys::Certificate;
-use gostcms::keys::import;
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
@@ -177,7 +177,7 @@ fn load_key(name: &str, k: &RawKey) -> Result<LoadedKey, String> {
         .strip_prefix("container:")
         .or_else(|| k.key.strip_prefix("pfx:"))
         .unwrap_or(&k.key);
-    let imported = import::open(Path::new(path), &secret)
+    let imported = import::load_path(Path::new(path), &import::LoadOptions::with_secret(&secret))
         .map_err(|e| format!("key {name}: cannot read {}: {e}", k.key))?;
     let certificate = match (&k.cert, &imported.certificate) {
         (Some(path), _) => load_certificate(path)?,

@@ -559,7 +559,7 @@ async fn verify(ctx: &Ctx<'_>, r: VerifyRequest) -> Result<Value, ApiError> {
                 let mut outcome = s.outcome.clone().map_err(|e| e.to_string());
                 if outcome.is_ok() && checked {
                     outcome = match &s.certificate {
-                        Some(cert) => cms::verify::check_chain(
+                        Some(cert) => cms::check_chain(
                             cert,
                             &report.certificates,
                             &trusted,

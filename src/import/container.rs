@@ -3,7 +3,7 @@
 //! and `name.key`.
 //!
 //! ```no_run
-//! use gostcms::keys::container::Container;
+//! use gostcms::import::Container;
 //!
 //! let container = Container::open("otvconba.000".as_ref())?;
 //! let imported = container.decrypt(b"1xqoyc4e")?;
@@ -36,19 +36,17 @@ use std::path::Path;
 
 use der::asn1::ObjectIdentifier as Oid;
 use subtle::ConstantTimeEq;
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
-use super::algorithm::{self, KeyAlgorithm};
-use super::cert::Certificate;
 use super::cpkdf::{CpKdfHash, cpkdf};
-use super::der::{self as d, tag};
-use super::gost28147::{self, Gost28147, ParamSet};
-use super::import::ImportedKey;
+use super::options::ImportedKey;
+use crate::cms::cipher::gost28147::{self, Gost28147, ParamSet};
 use crate::curve::id::oids as curve_oids;
-use crate::curve::{AnyCurve, Curve, CurveId, KeySize};
+use crate::curve::{CurveId, KeySize};
+use crate::encoding::der::{self as d, tag};
 use crate::error::{Error, Result};
-use crate::field::limbs;
-use crate::sign::SigningKey;
+use crate::keys::Certificate;
+use crate::keys::algorithm::{self, KeyAlgorithm};
 
 /// Container files are small: a header with two certificates is a few KiB.
 const MAX_FILE_LEN: u64 = 1 << 20;
@@ -152,7 +150,7 @@ impl core::fmt::Debug for Container {
 }
 
 fn read_file(dir: &Path, file: &str) -> Result<Zeroizing<Vec<u8>>> {
-    super::import::read_bounded(&dir.join(file), "CryptoPro container", MAX_FILE_LEN)
+    super::options::read_bounded(&dir.join(file), "CryptoPro container", MAX_FILE_LEN)
 }
 
 /// The file names a container folder may hold, in the order
@@ -291,7 +289,7 @@ impl Container {
         let kek = cpkdf(generation.kdf_hash(), pin, &data.salt)?;
         let mut masked = Zeroizing::new(data.encrypted_key.to_vec());
         Gost28147::new(generation.sbox(), kek.as_ref())?.ecb_decrypt(&mut masked)?;
-        let key = masked_quotient(header.algorithm.curve, &masked, &data.mask)
+        let key = crate::sign::scalar::masked_quotient(header.algorithm.curve, &masked, &data.mask)
             .map_err(|_| self.wrong_pin("the decrypted key is out of range"))?;
 
         let public = key.verifying_key().to_le_bytes();
@@ -579,37 +577,6 @@ fn parse_key_params(content: &[u8]) -> Result<(Generation, KeyAlgorithm)> {
     Ok((generation, parsed))
 }
 
-/// d = k * m^-1 mod q from little-endian k and m, each as wide as q.
-pub(crate) fn masked_quotient(curve: CurveId, k_le: &[u8], m_le: &[u8]) -> Result<SigningKey> {
-    let inverse = match curve.curve() {
-        AnyCurve::W4(c) => inverse_le(c, m_le)?,
-        AnyCurve::W8(c) => inverse_le(c, m_le)?,
-    };
-    SigningKey::from_masked_le(curve, &[k_le, &inverse])
-}
-
-/// m^-1 mod q (zero for m = 0 mod q), little-endian; constant-time in m.
-fn inverse_le<const N: usize>(c: &Curve<N>, m_le: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
-    if m_le.len() != 8 * N {
-        return Err(Error::Length {
-            what: "key mask",
-            expected: 8 * N,
-            got: m_le.len(),
-        });
-    }
-    let mut m = limbs::from_le_bytes::<N>(m_le).ok_or(Error::PrivateKeyRange)?;
-    let mut fe = c.fq.to_mont(&m);
-    let mut inv = c.fq.invert(&fe);
-    let mut int = c.fq.to_int(&inv);
-    let mut out = Zeroizing::new(vec![0u8; 8 * N]);
-    limbs::write_le_bytes(&int, &mut out);
-    m.zeroize();
-    fe.zeroize();
-    inv.zeroize();
-    int.zeroize();
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     //! The GOST 2001 branch has no public sample: this builds a container
@@ -617,6 +584,7 @@ mod tests {
     //! from this crate's own primitives and reads it back. It proves the
     //! plumbing (parsing, slot handling, checks), not interoperability.
     use super::*;
+    use crate::sign::SigningKey;
     use std::fs;
 
     fn seq(parts: &[&[u8]]) -> Vec<u8> {
@@ -738,20 +706,5 @@ mod tests {
             k.key.to_scalar_le().as_slice(),
             a.key.to_scalar_le().as_slice()
         );
-    }
-
-    #[test]
-    fn masked_quotient_inverts_the_mask() {
-        let d_le: Vec<u8> = (7u8..39).collect();
-        let m_le = [0xEEu8; 32];
-        for curve in [CurveId::CryptoProA, CurveId::Tc26_256A] {
-            let k = SigningKey::from_masked_le(curve, &[&d_le, &m_le]).unwrap();
-            let back = masked_quotient(curve, &k.to_scalar_le(), &m_le).unwrap();
-            let d = SigningKey::from_masked_le(curve, &[&d_le]).unwrap();
-            assert_eq!(back.to_scalar_le().as_slice(), d.to_scalar_le().as_slice());
-        }
-        // A zero mask has no inverse: an error, not a zero key.
-        assert!(masked_quotient(CurveId::CryptoProA, &d_le, &[0; 32]).is_err());
-        assert!(masked_quotient(CurveId::CryptoProA, &d_le, &[0; 31]).is_err());
     }
 }

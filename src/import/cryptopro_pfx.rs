@@ -25,16 +25,16 @@ use digest::Digest;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-use super::algorithm::{self, KeyAlgorithm};
-use super::der::{self as d, tag};
-use super::gost28147::{self, Gost28147, ParamSet};
-use super::import::ImportOptions;
 use super::kdf;
+use super::options::ImportOptions;
 use super::pbe::small_uint;
+use crate::cms::cipher::gost28147::{self, Gost28147, ParamSet};
 use crate::curve::KeySize;
 use crate::curve::id::oids as curve_oids;
+use crate::encoding::der::{self as d, tag};
 use crate::error::{Error, Result};
 use crate::hash::Gost94CryptoPro;
+use crate::keys::algorithm::{self, KeyAlgorithm};
 use crate::sign::SigningKey;
 
 const WHAT: &str = "CryptoPro PFX key blob";
@@ -163,7 +163,7 @@ fn unwrap_blob(transport: &[u8; 32], blob: &[u8]) -> Result<(SigningKey, KeyAlgo
         });
     }
 
-    let kek = kdf::kdf_gostr3411_2012_256(transport, &KEK_LABEL, &ukm);
+    let kek = crate::cms::cipher::gost_kdf::kdf_gostr3411_2012_256(transport, &KEK_LABEL, &ukm);
     let blob_mac = gost28147::mac4(ParamSet::CryptoProA, kek.as_ref(), &[0; 8], inner.raw)?;
     if !bool::from(blob_mac.as_slice().ct_eq(mac.content)) {
         return Err(Error::WrongSecret("the key blob's MAC check failed".into()));

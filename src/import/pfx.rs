@@ -4,7 +4,7 @@
 //! Bouncy Castle) and OpenSSL's.
 //!
 //! ```no_run
-//! use gostcms::keys::pfx::Pfx;
+//! use gostcms::import::Pfx;
 //!
 //! let bytes = std::fs::read("key.pfx").unwrap();
 //! let contents = Pfx::parse(&bytes)?.decrypt("пароль".as_bytes())?;
@@ -27,20 +27,20 @@
 //!   it is the caller's decision (no chain is built here).
 //! * privacy: contents in EnvelopedData addressed to the recipient's key
 //!   by GOST key agreement ([`Pfx::decrypt_with_key`]; see
-//!   `keys::envelope` for KEG / KExp15).
+//!   `cms::envelope` for KEG / KExp15).
 
 use der::asn1::ObjectIdentifier as Oid;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-use super::cert::Certificate;
-use super::der::{self as d, tag};
 use super::encrypted_pkcs8::decrypt_parts;
-use super::import::{ImportOptions, ImportedKey};
 use super::kdf::{self, PbeHash};
+use super::options::{ImportOptions, ImportedKey};
 use super::pbe::{self, bmp_password, small_uint};
-use super::pkcs8::decode_private_key_der;
+use crate::encoding::der::{self as d, tag};
 use crate::error::{Error, Result};
+use crate::keys::Certificate;
+use crate::keys::decode_private_key_der;
 use crate::sign::SigningKey;
 
 mod oids {
@@ -160,8 +160,8 @@ impl Pfx {
     /// Nothing is decrypted yet; a SignedData authSafe (public-key
     /// integrity mode) has its signature verified here.
     pub fn parse(bytes: &[u8]) -> Result<Pfx> {
-        let decoded = super::pem::decode_any(bytes)?;
-        let der = super::ber_to_der(&decoded.der)?;
+        let decoded = crate::encoding::pem::decode_any(bytes)?;
+        let der = crate::encoding::ber_to_der(&decoded.der)?;
         let mut pfx = Pfx { der, signed: None };
         // The signature (public-key integrity mode) is checked here, once.
         let verified = match pfx.parts()?.auth_safe {
@@ -256,7 +256,7 @@ impl Pfx {
         }
         let signed = parts.auth_safe.signed();
         let signed_certs = signed.map_or(&[][..], |s| s.certificates.as_slice());
-        let auth_safe = super::ber_to_der(parts.auth_safe.octets())?;
+        let auth_safe = crate::encoding::ber_to_der(parts.auth_safe.octets())?;
         let seq = d::expect_only(&auth_safe, tag::SEQUENCE, "PFX AuthenticatedSafe")?;
         let mut collector = Collector {
             opts: *opts,
@@ -269,7 +269,7 @@ impl Pfx {
             match content_type {
                 oids::DATA => {
                     let safe = data_octets(content, "PFX SafeContents")?;
-                    collector.safe_contents(&super::ber_to_der(safe)?, password, 0)?;
+                    collector.safe_contents(&crate::encoding::ber_to_der(safe)?, password, 0)?;
                 }
                 oids::ENCRYPTED_DATA => {
                     let safe = decrypt_encrypted_data(content, password, opts)?;
@@ -282,8 +282,8 @@ impl Pfx {
                              encrypted to a public key (EnvelopedData), not with a password",
                         ));
                     };
-                    let safe = super::envelope::open(content, key, signed_certs)?;
-                    collector.safe_contents(&super::ber_to_der(&safe)?, password, 0)?;
+                    let safe = crate::cms::envelope::open(content, key, signed_certs)?;
+                    collector.safe_contents(&crate::encoding::ber_to_der(&safe)?, password, 0)?;
                 }
                 other => {
                     return Err(Error::Unsupported(format!("PFX ContentInfo type {other}")));
@@ -363,7 +363,7 @@ fn parse_mac_data(der: &[u8]) -> Result<MacData<'_>> {
     };
     let (alg, rest) = d::expect(digest_info.content, tag::SEQUENCE, "PFX macData algorithm")?;
     let digest = d::expect_only(rest, tag::OCTET_STRING, "PFX macData digest")?;
-    let (oid, _) = pbe::split_algorithm(alg.content, "PFX macData algorithm")?;
+    let (oid, _) = crate::cms::cipher::split_algorithm(alg.content, "PFX macData algorithm")?;
     let hash = PbeHash::from_digest_oid(&oid)
         .ok_or_else(|| Error::Unsupported(format!("PFX MAC digest algorithm {oid}")))?;
     Ok(MacData {
@@ -451,7 +451,7 @@ fn decrypt_encrypted_data(
         )),
         other => other,
     })?;
-    super::ber_to_der(&plain).map_err(|_| {
+    crate::encoding::ber_to_der(&plain).map_err(|_| {
         Error::WrongSecret(
             "wrong password for the PFX's encrypted contents (the decrypted data is not DER)"
                 .into(),
@@ -491,7 +491,7 @@ impl Collector {
             let name = friendly_name(attributes);
             match id {
                 oids::KEY_BAG => {
-                    let plain = super::ber_to_der(value.content)?;
+                    let plain = crate::encoding::ber_to_der(value.content)?;
                     let (key, algorithm) = decode_private_key_der(&plain)?;
                     self.push_key(ImportedKey::new(key, algorithm, name));
                 }
@@ -518,12 +518,12 @@ impl Collector {
                         let wrapped = d::expect_only(rest, 0xA0, "PFX CertBag certValue")?;
                         let octets =
                             d::expect_only(wrapped.content, tag::OCTET_STRING, "PFX CertBag")?;
-                        let der = super::ber_to_der(octets.content)?;
+                        let der = crate::encoding::ber_to_der(octets.content)?;
                         self.certificates.push(Certificate::from_der(&der)?);
                     }
                 }
                 oids::SAFE_CONTENTS_BAG => {
-                    let nested = super::ber_to_der(value.content)?;
+                    let nested = crate::encoding::ber_to_der(value.content)?;
                     self.safe_contents(&nested, password, depth + 1)?;
                 }
                 // CRL and secret bags carry nothing this crate uses.

@@ -23,12 +23,11 @@
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-use super::acpkm::AcpkmCipher;
-use super::cert::Certificate;
-use super::der::{self as d, tag};
-use super::kdf;
-use super::pbe;
+use super::cipher::acpkm::AcpkmCipher;
+use super::cipher::{self, gost_kdf};
+use crate::encoding::der::{self as d, tag};
 use crate::error::{Error, Result};
+use crate::keys::Certificate;
 use crate::sign::{SigningKey, VerifyingKey, VkoHash};
 
 mod oids {
@@ -80,7 +79,7 @@ pub fn open(
         "EnvelopedData contentEncryptionAlgorithm",
     )?;
     let ciphertext = encrypted_content(rest)?;
-    pbe::decrypt_content(alg.content, &cek, &ciphertext)
+    cipher::decrypt_content(alg.content, &cek, &ciphertext)
 }
 
 /// OriginatorInfo ::= SEQUENCE { certs [0] IMPLICIT CertificateSet OPTIONAL,
@@ -214,7 +213,7 @@ fn key_agreement(
         "KeyAgreeRecipientInfo recipientEncryptedKeys",
     )?;
 
-    let (oid, _params) = pbe::split_algorithm(alg.content, "keyEncryptionAlgorithm")?;
+    let (oid, _params) = cipher::split_algorithm(alg.content, "keyEncryptionAlgorithm")?;
     let cipher = match oid {
         oids::KUZNYECHIK_KEXP15 => AcpkmCipher::Kuznyechik,
         oids::MAGMA_KEXP15 => AcpkmCipher::Magma,
@@ -270,7 +269,7 @@ fn originator_key(originator: &[u8], certs: &[Certificate]) -> Result<VerifyingK
         tag::SEQUENCE => {
             let cert = certs
                 .iter()
-                .find(|c| crate::cms::verify::matches_sid(c, &id))
+                .find(|c| super::verify::matches_sid(c, &id))
                 .ok_or_else(|| {
                     Error::encoding(
                         WO,
@@ -282,7 +281,7 @@ fn originator_key(originator: &[u8], certs: &[Certificate]) -> Result<VerifyingK
         }
         0xA1 => {
             let spki = d::tlv(tag::SEQUENCE, id.content);
-            Ok(super::spki::decode_public_key_der(&spki)?.0)
+            Ok(crate::keys::decode_public_key_der(&spki)?.0)
         }
         _ => Err(Error::Unsupported(
             "KeyAgreeRecipientInfo originator named by subject key identifier".into(),
@@ -319,7 +318,7 @@ fn keg(recipient: &SigningKey, sender: &VerifyingKey, ukm: &[u8]) -> Result<Zero
         return recipient.vko(sender, &h, VkoHash::Streebog512);
     }
     let k_exp = recipient.vko(sender, &h, VkoHash::Streebog256)?;
-    Ok(kdf::kdf_tree_gostr3411_2012_256(
+    Ok(gost_kdf::kdf_tree_gostr3411_2012_256(
         &k_exp,
         b"kdf tree",
         &ukm[16..24],

@@ -7,24 +7,24 @@
 //!     encryptedData       OCTET STRING }
 //! ```
 //!
-//! The schemes are those of `keys::pbe` (PBES2 with AES, 3DES,
+//! The schemes are those of `import::pbe` (PBES2 with AES, 3DES,
 //! GOST 28147-89, Kuznyechik or Magma; the PKCS#12 SHA-1 PBEs) and
 //! CryptoPro's PFX key-bag scheme 1.2.840.113549.1.12.1.80. The plaintext
 //! is read like any PKCS#8 key (all four private-key forms).
 //!
 //! ```
 //! # let pem = include_str!("../../vectors/cryptopro/ilimurzin-esia/private.pem");
-//! let key = gostcms::keys::decode_encrypted_private_key(pem.as_bytes(), b"test").unwrap();
+//! let key = gostcms::import::decode_encrypted_private_key(pem.as_bytes(), b"test").unwrap();
 //! assert_eq!(key.curve(), gostcms::CurveId::CryptoProXchA);
 //! ```
 
-use super::algorithm::KeyAlgorithm;
-use super::der::{self as d, tag};
-use super::import::ImportOptions;
-use super::pem;
-use super::pkcs8::decode_private_key_der;
+use super::options::ImportOptions;
 use super::{cryptopro_pfx, pbe};
+use crate::encoding::der::{self as d, tag};
+use crate::encoding::pem;
 use crate::error::{Error, Result};
+use crate::keys::algorithm::KeyAlgorithm;
+use crate::keys::decode_private_key_der;
 use crate::sign::SigningKey;
 
 const EPKI: &str = "EncryptedPrivateKeyInfo";
@@ -92,7 +92,7 @@ pub(crate) fn decrypt_parts(
     opts: &ImportOptions,
 ) -> Result<(SigningKey, KeyAlgorithm)> {
     let wrong = |why: &str| Error::WrongSecret(format!("wrong password for {what} ({why})"));
-    let (oid, params) = pbe::split_algorithm(alg, "encryptionAlgorithm")?;
+    let (oid, params) = crate::cms::cipher::split_algorithm(alg, "encryptionAlgorithm")?;
     if oid == pbe::oids::CRYPTOPRO_PFX_KEY {
         return cryptopro_pfx::decrypt_key_bag(params, password, ciphertext, opts).map_err(|e| {
             match e {
@@ -105,7 +105,7 @@ pub(crate) fn decrypt_parts(
         Error::WrongSecret(why) => wrong(&why),
         other => other,
     })?;
-    let plain = super::ber_to_der(&plain)
+    let plain = crate::encoding::ber_to_der(&plain)
         .map_err(|_| wrong("the decrypted data is not DER: wrong password or damaged data"))?;
     decode_private_key_der(&plain).map_err(|e| match e {
         Error::Encoding { .. } => {

@@ -1,5 +1,5 @@
-//! Input detection: PEM (any label, optional RFC 1421 headers), bare base64,
-//! or binary DER.
+//! PEM (any label, optional RFC 1421 headers), bare base64 or binary DER:
+//! the one reader of armoured input, so that every layer accepts the same.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -78,25 +78,57 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
-/// Parses the first PEM block in `input`: returns its label and DER bytes.
-fn decode_pem_block(input: &[u8]) -> Result<Option<(String, Zeroizing<Vec<u8>>)>> {
+/// Where one PEM block lies in its input.
+struct Span<'a> {
+    label: &'a str,
+    /// The whole block, armour included.
+    start: usize,
+    stop: usize,
+    /// The text between the BEGIN and END lines.
+    body: core::ops::Range<usize>,
+}
+
+/// The first PEM block at or after `from` (`None` when there is no BEGIN
+/// line): the scanner of the one PEM reader, for single blocks and bundles.
+fn next_span(input: &[u8], from: usize) -> Result<Option<Span<'_>>> {
     const CONTEXT: &str = "PEM";
-    let Some(begin) = find(input, b"-----BEGIN ") else {
+    let Some(begin) = input
+        .get(from..)
+        .and_then(|rest| find(rest, b"-----BEGIN "))
+    else {
         return Ok(None);
     };
-    let after_begin = input.get(begin + 11..).unwrap_or(&[]);
+    let start = from + begin;
+    let label_start = start + 11;
+    let after_begin = input.get(label_start..).unwrap_or(&[]);
     let label_end = find(after_begin, b"-----")
         .ok_or_else(|| Error::encoding(CONTEXT, "unterminated BEGIN line"))?;
     let label_bytes = after_begin.get(..label_end).unwrap_or(&[]);
     let label = core::str::from_utf8(label_bytes)
         .map_err(|_| Error::encoding(CONTEXT, "label is not UTF-8"))?
-        .trim()
-        .to_owned();
-    let body = after_begin.get(label_end + 5..).unwrap_or(&[]);
+        .trim();
+    let body_start = label_start + label_end + 5;
     let end_marker = format!("-----END {label}-----");
-    let end = find(body, end_marker.as_bytes())
+    let end = input
+        .get(body_start..)
+        .and_then(|body| find(body, end_marker.as_bytes()))
         .ok_or_else(|| Error::encoding(CONTEXT, format!("missing \"{end_marker}\" line")))?;
-    let body = body.get(..end).unwrap_or(&[]);
+    Ok(Some(Span {
+        label,
+        start,
+        stop: body_start + end + end_marker.len(),
+        body: body_start..body_start + end,
+    }))
+}
+
+/// The first PEM block in `input`: its label and its base64 body with any
+/// RFC 1421 header lines removed (`None` when there is no BEGIN line).
+/// Key files and CMS signatures both read PEM through here.
+pub(crate) fn pem_body(input: &[u8]) -> Result<Option<(String, Zeroizing<Vec<u8>>)>> {
+    let Some(span) = next_span(input, 0)? else {
+        return Ok(None);
+    };
+    let body = input.get(span.body.clone()).unwrap_or(&[]);
     // Skip RFC 1421 headers ("Proc-Type: ...") if present.
     let mut text: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::with_capacity(body.len()));
     for line in body.split(|&b| b == b'\n') {
@@ -105,6 +137,39 @@ fn decode_pem_block(input: &[u8]) -> Result<Option<(String, Zeroizing<Vec<u8>>)>
         }
         text.extend_from_slice(line);
     }
+    Ok(Some((span.label.to_owned(), text)))
+}
+
+/// One PEM block of a text holding several (a key with its certificates).
+#[derive(Clone, Copy, Debug)]
+pub struct Block<'a> {
+    /// The label of its BEGIN line.
+    pub label: &'a str,
+    /// The whole block, armour included: [`decode_any`] reads it.
+    pub text: &'a [u8],
+}
+
+/// Every `-----BEGIN X----- ... -----END X-----` block of `input`, in
+/// order; text outside the blocks ("Bag Attributes" lines of `openssl
+/// pkcs12 -nodes`) is skipped, and reading stops at a malformed block.
+pub fn blocks(input: &[u8]) -> Vec<Block<'_>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Ok(Some(span)) = next_span(input, at) {
+        out.push(Block {
+            label: span.label,
+            text: input.get(span.start..span.stop).unwrap_or(&[]),
+        });
+        at = span.stop;
+    }
+    out
+}
+
+/// Parses the first PEM block in `input`: returns its label and DER bytes.
+fn decode_pem_block(input: &[u8]) -> Result<Option<(String, Zeroizing<Vec<u8>>)>> {
+    let Some((label, text)) = pem_body(input)? else {
+        return Ok(None);
+    };
     let der = decode_b64(&text, "PEM base64 body")?;
     Ok(Some((label, der)))
 }
@@ -170,7 +235,7 @@ pub fn decode_expecting(input: &[u8], expected: &str) -> Result<Zeroizing<Vec<u8
 pub(crate) fn encrypted_unsupported() -> Error {
     Error::Unsupported(
         "encrypted PKCS#8 (EncryptedPrivateKeyInfo) needs a password: use \
-         keys::decode_encrypted_private_key or keys::import (CLI: --password, \
+         import::decode_encrypted_private_key or import::from_bytes (CLI: --password, \
          --password-file or GOSTCMS_PASSWORD)"
             .into(),
     )
