@@ -432,7 +432,7 @@ fn issue(
 }
 
 fn tempdir() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap()
+    common::tempdir()
 }
 
 #[test]

@@ -698,7 +698,7 @@ fn every_bad_input_has_its_precise_error() {
             std::fs::write(&doc_path, new).unwrap();
         } else {
             panic!(
-                "docs/errors.md is out of date: run GOSTCMS_BLESS=1 cargo test --release --all-features --test malformed"
+                "docs/errors.md is out of date: run GOSTCMS_BLESS=1 cargo test --profile test-release --all-features --test malformed"
             );
         }
     }
