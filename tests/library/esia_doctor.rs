@@ -3,7 +3,7 @@
 //! the PEM...) and checks the doctor names it -- and that a correct request
 //! gets a clean bill.
 
-mod common;
+use crate::common;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 

@@ -4,14 +4,14 @@
 //! (`vectors/fuzz/regressions/TARGET/`). A crash reproducer that panics
 //! again fails this test.
 //!
-//! `cargo test --profile test-release --test fuzz_corpus -- --ignored write_seeds`
+//! `cargo test --profile test-release --test library fuzz_corpus::write_seeds -- --ignored`
 //! regenerates `vectors/fuzz/seeds/` (random keys: the files change).
 
-#[path = "../fuzz/src/targets.rs"]
+#[path = "../../fuzz/src/targets.rs"]
 #[allow(dead_code)]
 mod targets;
 
-mod common;
+use crate::common;
 
 use common::tlv;
 use std::path::{Path, PathBuf};

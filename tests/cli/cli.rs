@@ -1,7 +1,7 @@
 //! The command-line contract (docs/cli.md): exit codes, one-line
 //! errors, output formats.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::io::Write;

@@ -20,7 +20,7 @@ use std::process::{Command, Output};
 use gostcms::keys::self_signed;
 use gostcms::{CurveId, SigningKey};
 
-mod common;
+use crate::common;
 
 use common::bc::BouncyCastle;
 use common::{KeyCert, Openssl, path_str, pseudo_random, read, show, tempdir, write};

@@ -7,7 +7,7 @@
 //! `OPENSSL_CONF` is set per openssl child (tests/data/ossl.cnf). Without
 //! the engine the interop tests skip loudly, or fail when `CI` is set.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};

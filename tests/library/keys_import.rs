@@ -13,7 +13,7 @@
 //! Wrong secrets and damaged files must give typed errors, never a panic or
 //! a different key.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};

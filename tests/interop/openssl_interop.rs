@@ -5,7 +5,7 @@
 //! Without the engine the tests print a loud skip message and pass, unless the
 //! `CI` environment variable is set, where they fail.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! Key and certificate encodings against the public vectors, OpenSSL's gost
 //! engine (when installed) and hostile inputs.
 
-mod common;
+use crate::common;
 
 use common::tlv;
 use std::path::{Path, PathBuf};

@@ -4,7 +4,7 @@
 
 #![cfg(feature = "serve")]
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};

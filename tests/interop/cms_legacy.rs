@@ -1,7 +1,7 @@
 //! Legacy GOST R 34.10-2001 / GOST R 34.11-94 SignedData made by OpenSSL's
 //! gost engine (the ESIA client-test 2001 key) verify with gostcms.
 
-mod common;
+use crate::common;
 
 /// `openssl ARGS` with the gost engine (`tests/common/ossl.rs`) succeeded.
 fn openssl(args: &[&str]) -> bool {

@@ -6,7 +6,7 @@
 //! Oracle: OpenSSL's gost engine (`genpkey -algorithm gost2001`,
 //! `dgst -md_gost94 -sign / -verify`), both directions.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;
