@@ -2,7 +2,7 @@
 # The PHP package's tests (PHPUnit) against both back ends, from anywhere:
 #   bash bindings/php/run-tests.sh
 #
-# Uses libgostcms.so from target/test-release (built by ffi/run-tests.sh)
+# Uses libgostcms.so from target/release (built by ffi/run-tests.sh)
 # and the gostcms binary from target/test-release (built by the tests' cargo
 # build in .ci/run); builds what is missing, with that test-release profile. PHP's FFI
 # is enabled on the command line (-d ffi.enable=1); OpenSSL with the gost
@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 PKG=$PWD
 ROOT=$(cd ../.. && pwd)
-LIB=${GOSTCMS_LIB:-$ROOT/target/test-release/libgostcms.so}
+LIB=${GOSTCMS_LIB:-$ROOT/target/release/libgostcms.so}
 BIN=${GOSTCMS_BIN:-$ROOT/target/test-release/gostcms}
 
 missing() {
@@ -29,7 +29,8 @@ command -v phpunit >/dev/null || missing phpunit
 php -m | grep -x FFI >/dev/null || missing "php's FFI extension"
 
 if [ ! -f "$LIB" ]; then
-  (cd "$ROOT/ffi" && cargo build --profile test-release)
+  (cd "$ROOT/ffi" && CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo build --release)
 fi
 if [ ! -x "$BIN" ]; then
   (cd "$ROOT" && cargo build --profile test-release --bin gostcms)
