@@ -22,6 +22,8 @@ FFI=$PWD
 ROOT=$(cd .. && pwd)
 # ffi/ is a member of the root workspace, whose release profile is the shipped
 # one (thin LTO, one codegen unit); these checks build as ffi/ did on its own.
+# Not the tests' test-release profile: that one has no debug info, and
+# valgrind needs the line tables (inlined frames) to match tests/valgrind.supp.
 export CARGO_PROFILE_RELEASE_LTO="${CARGO_PROFILE_RELEASE_LTO:-false}"
 export CARGO_PROFILE_RELEASE_CODEGEN_UNITS="${CARGO_PROFILE_RELEASE_CODEGEN_UNITS:-16}"
 CNF="$ROOT/tests/data/ossl.cnf"

@@ -7,7 +7,7 @@
 #
 #   scripts/free-scan.sh [path/to/gostcms]
 #
-# Without an argument the binary is built with the CI test profile. A
+# Without an argument the binary is built with the tests' test-release profile. A
 # positive control runs first: a program that frees an unwiped copy of a
 # key must be caught, so a shim that silently fails to load cannot pass.
 set -euo pipefail
@@ -15,9 +15,8 @@ cd "$(dirname "$0")/.."
 
 bin=${1:-}
 if [ -z "$bin" ]; then
-  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-    CARGO_PROFILE_RELEASE_DEBUG=0 cargo build --release --bin gostcms
-  bin=target/release/gostcms
+  cargo build --profile test-release --bin gostcms
+  bin=target/test-release/gostcms
 fi
 bin=$(realpath "$bin")
 

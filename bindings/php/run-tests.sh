@@ -3,8 +3,8 @@
 #   bash bindings/php/run-tests.sh
 #
 # Uses libgostcms.so from target/release (built by ffi/run-tests.sh)
-# and the gostcms binary from target/release (built by the tests' cargo
-# build in .ci/run); builds what is missing, with the CI profile. PHP's FFI
+# and the gostcms binary from target/test-release (built by the tests' cargo
+# build in .ci/run); builds what is missing, with that test-release profile. PHP's FFI
 # is enabled on the command line (-d ffi.enable=1); OpenSSL with the gost
 # engine checks what the adapters sign (OSSL_CNF, read by the tests for
 # their openssl commands only: cargo must never see OPENSSL_CONF).
@@ -14,7 +14,7 @@ cd "$(dirname "$0")"
 PKG=$PWD
 ROOT=$(cd ../.. && pwd)
 LIB=${GOSTCMS_LIB:-$ROOT/target/release/libgostcms.so}
-BIN=${GOSTCMS_BIN:-$ROOT/target/release/gostcms}
+BIN=${GOSTCMS_BIN:-$ROOT/target/test-release/gostcms}
 
 missing() {
   if [ "${CI:-}" = 1 ]; then
@@ -29,11 +29,11 @@ command -v phpunit >/dev/null || missing phpunit
 php -m | grep -x FFI >/dev/null || missing "php's FFI extension"
 
 if [ ! -f "$LIB" ]; then
-  (cd "$ROOT/ffi" && cargo build --release)
+  (cd "$ROOT/ffi" && CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo build --release)
 fi
 if [ ! -x "$BIN" ]; then
-  (cd "$ROOT" && CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-    CARGO_PROFILE_RELEASE_DEBUG=0 cargo build --release --bin gostcms)
+  (cd "$ROOT" && cargo build --profile test-release --bin gostcms)
 fi
 
 for f in $(find src tests tools preload.php -name '*.php'); do

@@ -6,7 +6,7 @@
 //! fuzzer also hunts for wrong answers, not only crashes.
 //!
 //! Shared by the libFuzzer binaries (`fuzz/fuzz_targets/*.rs`) and, through
-//! `#[path]`, by the main crate's `tests/fuzz_corpus.rs`, which replays the
+//! `#[path]`, by the main crate's `tests/library/fuzz_corpus.rs`, which replays the
 //! seeds and every past crash (`vectors/fuzz/`). Only `gostcms` and `std`
 //! may be used here.
 //!

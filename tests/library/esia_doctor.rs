@@ -3,7 +3,7 @@
 //! the PEM...) and checks the doctor names it -- and that a correct request
 //! gets a clean bill.
 
-mod common;
+use crate::common;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -458,7 +458,7 @@ fn expired_certificate_and_not_base64() {
 
 #[test]
 fn cli_doctor_reads_a_request_url() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let key = dir.path().join("k.pem");
     let cert = dir.path().join("c.pem");
     let out = run(&[
@@ -605,7 +605,7 @@ fn extreme_request_times_are_reported_not_overflowed() {
         );
     }
     // The command line too: no panic, whatever --now says.
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let cert = dir.path().join("cert.pem");
     std::fs::write(&cert, signer.certificate().to_pem()).unwrap();
     for now in [i64::MIN.to_string(), i64::MAX.to_string(), "-1".into()] {

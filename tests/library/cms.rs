@@ -257,7 +257,7 @@ fn zero_signers_is_an_error() {
 // ---------------------------------------------------------------------------
 // Security: what a verifier must refuse (issue 28, items 1, 2, 6, 7).
 
-mod common;
+use crate::common;
 
 use std::time::UNIX_EPOCH;
 
@@ -432,7 +432,7 @@ fn issue(
 }
 
 fn tempdir() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap()
+    common::tempdir()
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The command-line contract (docs/cli.md): exit codes, one-line
 //! errors, output formats.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::io::Write;
@@ -9,9 +9,7 @@ use std::process::{Output, Stdio};
 
 use common::{crate_path, gostcms, run};
 
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use common::stderr;
 
 /// Exit 2 with exactly one `gostcms: ...` line on stderr and no panic.
 fn assert_one_line_error(out: &Output, code: i32, mentions: &str) {
@@ -126,7 +124,7 @@ fn usage_errors_exit_2_with_one_line() {
 
 #[test]
 fn unreadable_inputs_exit_2_with_one_line() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let missing = dir.path().join("missing");
     let missing = missing.to_str().unwrap();
     assert_one_line_error(&run(&["hash", missing]), 2, missing);
@@ -152,7 +150,7 @@ fn unreadable_inputs_exit_2_with_one_line() {
 /// Needs the keys module (keygen writes PKCS#8; raw-sign/raw-verify read it).
 #[test]
 fn keygen_sign_verify_exit_codes() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let p = |n: &str| dir.path().join(n).to_str().unwrap().to_owned();
     let (key, cert, msg) = (p("k.pem"), p("c.pem"), p("msg"));
     fs::write(&msg, b"client_id scope timestamp state").unwrap();
@@ -351,9 +349,7 @@ use std::path::{Path, PathBuf};
 
 use common::{engine_available, ok, openssl};
 
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+use common::path_str as s;
 
 /// `openssl pkcs12 -nodes` of the R 50.1.112-2016 example PFX: a PEM
 /// file with "Bag Attributes" lines, the PRIVATE KEY and the CERTIFICATE.
@@ -416,7 +412,7 @@ fn mode(path: &str) -> u32 {
 #[test]
 fn key_files_are_new_0600_and_never_written_through_a_link() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let p = |n: &str| dir.path().join(n).to_str().unwrap().to_owned();
 
     // An existing world-readable file: refused, left as it was.
@@ -533,21 +529,10 @@ fn run_with_closed_stdout(args: &[&str]) -> Output {
 
 #[test]
 fn a_closed_stdout_pipe_ends_quietly_like_coreutils() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let big = dir.path().join("big");
     fs::File::create(&big).unwrap().set_len(8 << 20).unwrap();
-    let key = dir.path().join("k.pem");
-    let cert = dir.path().join("c.pem");
-    let out = run(&[
-        "keygen",
-        "--curve",
-        "cryptopro-a",
-        "--out",
-        s(&key),
-        "--cert",
-        s(&cert),
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (key, cert) = common::keygen(dir.path(), "cryptopro-a");
     let sig = dir.path().join("sig.b64");
     let out = run(&[
         "sign",
@@ -626,19 +611,8 @@ fn feed_until_closed(args: &[&str], byte: u8, total: usize) -> (usize, Output) {
 
 #[test]
 fn oversized_signature_and_token_files_are_refused_after_a_bounded_read() {
-    let dir = tempfile::tempdir().unwrap();
-    let key = dir.path().join("k.pem");
-    let cert = dir.path().join("c.pem");
-    let out = run(&[
-        "keygen",
-        "--curve",
-        "cryptopro-a",
-        "--out",
-        s(&key),
-        "--cert",
-        s(&cert),
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let dir = common::tempdir();
+    let (_key, cert) = common::keygen(dir.path(), "cryptopro-a");
     let msg = dir.path().join("msg");
     fs::write(&msg, b"data").unwrap();
     const TOTAL: usize = 150 << 20;
@@ -703,7 +677,7 @@ fn sign_takes_key_and_certificate_from_one_pem_or_pfx() {
     if !engine_available() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let bundle = pfx_bundle(dir.path());
     let text = fs::read_to_string(&bundle).unwrap();
     assert!(text.contains("Bag Attributes"), "{text}");
@@ -761,7 +735,7 @@ fn a_missing_password_is_named_with_how_to_give_it() {
     if !engine_available() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let pfx = crate_path("vectors/pfx/r50.1.112-2016_example.pfx");
     let msg = dir.path().join("msg");
     fs::write(&msg, b"x").unwrap();
@@ -818,7 +792,7 @@ fn verify_reads_openssl_smime_output() {
     if !engine_available() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let bundle = pfx_bundle(dir.path());
     let msg = dir.path().join("msg.txt");
     fs::write(&msg, b"first line\nsecond line\n").unwrap();
@@ -872,19 +846,8 @@ fn vm_hwm_kb(pid: u32) -> u64 {
 #[cfg(target_os = "linux")]
 #[test]
 fn sign_streams_detached_content_in_constant_memory() {
-    let dir = tempfile::tempdir().unwrap();
-    let key = dir.path().join("k.pem");
-    let cert = dir.path().join("c.pem");
-    let out = run(&[
-        "keygen",
-        "--curve",
-        "tc26-512-a",
-        "--out",
-        s(&key),
-        "--cert",
-        s(&cert),
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let dir = common::tempdir();
+    let (key, cert) = common::keygen(dir.path(), "tc26-512-a");
     const SIZE: u64 = 200 << 20;
     let sig = dir.path().join("big.sig");
     // 200 MB of zeros through stdin; the peak RSS is read while the
@@ -963,25 +926,14 @@ fn run_on_terminal(args: &[&str]) -> Option<(Option<i32>, String)> {
 
 #[test]
 fn binary_output_to_a_terminal_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let key = dir.path().join("k.pem");
-    let cert = dir.path().join("c.pem");
+    let dir = common::tempdir();
     let msg = dir.path().join("msg");
     fs::write(&msg, b"m").unwrap();
-    let out = run(&[
-        "keygen",
-        "--curve",
-        "cryptopro-a",
-        "--out",
-        s(&key),
-        "--cert",
-        s(&cert),
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (key, cert) = common::keygen(dir.path(), "cryptopro-a");
     let Some((code, text)) =
         run_on_terminal(&["sign", "--key", s(&key), "--cert", s(&cert), s(&msg)])
     else {
-        eprintln!("*** SKIPPED: no `script` to make a terminal ***");
+        common::skip("no `script` to make a terminal");
         return;
     };
     assert_eq!(code, Some(2), "{text}");
@@ -1018,7 +970,7 @@ fn verify_json_several_files_and_case_insensitive_values() {
     if !engine_available() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let bundle = pfx_bundle(dir.path());
     let files: Vec<PathBuf> = (0..3)
         .map(|i| {
@@ -1128,7 +1080,7 @@ fn key_import_says_what_it_wrote() {
     if !engine_available() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let pfx = crate_path("vectors/pfx/r50.1.112-2016_example.pfx");
     let pass = crate_path("vectors/pfx/password.txt");
     let out_key = dir.path().join("key.pem");
@@ -1187,7 +1139,7 @@ fn key_import_says_what_it_wrote() {
 
 #[test]
 fn secret_flags_only_where_a_key_is_read_and_version_names_cpu_paths() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let f = dir.path().join("f");
     fs::write(&f, b"x").unwrap();
     for args in [
@@ -1249,19 +1201,8 @@ fn speed_measures_cms_and_jwt_verification() {
 
 #[test]
 fn extreme_now_and_leeway_values_are_usage_errors() {
-    let dir = tempfile::tempdir().unwrap();
-    let cert = dir.path().join("c.pem");
-    let key = dir.path().join("k.pem");
-    let out = run(&[
-        "keygen",
-        "--curve",
-        "cryptopro-a",
-        "--out",
-        s(&key),
-        "--cert",
-        s(&cert),
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let dir = common::tempdir();
+    let (_key, cert) = common::keygen(dir.path(), "cryptopro-a");
     for now in [
         "9223372036854775807",
         "-9223372036854775808",

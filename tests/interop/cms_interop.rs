@@ -16,10 +16,14 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
 use gostcms::keys::self_signed;
 use gostcms::{CurveId, SigningKey};
+
+use crate::common;
+
+use common::bc::BouncyCastle;
+use common::{KeyCert, Openssl, path_str, pseudo_random, read, show, tempdir, write};
 
 // ------------------------------------------------------------------ helpers
 
@@ -27,66 +31,8 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Cargo's target directory (or `target/<triple>`), found from the binary.
-fn target_dir() -> PathBuf {
-    let bin = Path::new(env!("CARGO_BIN_EXE_gostcms"));
-    bin.parent()
-        .and_then(Path::parent)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| root().join("target"))
-}
-
-/// A required tool is missing: fail in CI, skip loudly elsewhere.
-fn missing(what: &str, hint: &str) {
-    if std::env::var_os("CI").is_some() {
-        panic!("{what} is required in CI ({hint})");
-    }
-    eprintln!("\n!!!!!!!! SKIPPED: {what} not available ({hint}) !!!!!!!!\n");
-}
-
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn show(out: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}--- stderr\n{}",
-        out.status.code(),
-        text(&out.stdout),
-        text(&out.stderr)
-    )
-}
-
-fn path_str(p: &Path) -> &str {
-    p.to_str().expect("temporary paths are UTF-8")
-}
-
-fn write(dir: &Path, name: &str, data: &[u8]) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, data).unwrap_or_else(|e| panic!("cannot write {}: {e}", p.display()));
-    p
-}
-
-fn read(p: &Path) -> Vec<u8> {
-    std::fs::read(p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
-}
-
-fn tempdir() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap_or_else(|e| panic!("cannot create a temporary directory: {e}"))
-}
-
-/// Deterministic filler (xorshift64*), so failures reproduce.
-fn pseudo_random(len: usize, seed: u64) -> Vec<u8> {
-    let mut x = seed | 1;
-    let mut v = Vec::with_capacity(len + 8);
-    while v.len() < len {
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        v.extend_from_slice(&x.wrapping_mul(0x2545_f491_4f6c_dd1d).to_le_bytes());
-    }
-    v.truncate(len);
-    v
 }
 
 fn altered(data: &[u8], at: usize) -> Vec<u8> {
@@ -197,292 +143,27 @@ const CURVES: [Curve; 12] = [
 /// tc26-512-c is the second twisted Edwards curve.
 const BC_CURVES: [&str; 4] = ["cryptopro-a", "tc26-256-a", "tc26-512-a", "tc26-512-c"];
 
-/// A key and its self-signed certificate, both PEM files.
-struct KeyCert {
-    key: PathBuf,
-    cert: PathBuf,
-    subject_cn: String,
+// ------------------------------------------------------------------ oracles
+
+/// OpenSSL with the gost engine (`tests/common/ossl.rs`).
+fn ossl() -> Option<&'static Openssl> {
+    common::ossl::oracle()
 }
 
-// ------------------------------------------------------------------ OpenSSL
-
-struct Ossl {
-    conf: PathBuf,
+/// Bouncy Castle (`tests/common/bc.rs`).
+fn bc() -> Option<&'static BouncyCastle> {
+    common::bc::oracle()
 }
 
-impl Ossl {
-    /// Runs `openssl` with the gost engine configured on the child process only
-    /// (never export OPENSSL_CONF: cargo's own OpenSSL would load the engine).
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new("openssl")
-            .args(args)
-            .env("OPENSSL_CONF", &self.conf)
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run openssl: {e}"))
-    }
-
-    fn ok(&self, args: &[&str]) -> Output {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "openssl {}\n{}",
-            args.join(" "),
-            show(&out)
-        );
-        out
-    }
-
-    fn keycert(&self, dir: &Path, c: &Curve) -> KeyCert {
-        let tag = format!("ossl-{}", c.name);
-        let key = dir.join(format!("{tag}.key.pem"));
-        let cert = dir.join(format!("{tag}.cert.pem"));
-        let subject_cn = format!("OpenSSL {} {}", c.bits, c.paramset);
-        self.ok(&[
-            "req",
-            "-x509",
-            "-newkey",
-            &format!("gost2012_{}", c.bits),
-            "-pkeyopt",
-            &format!("paramset:{}", c.paramset),
-            "-nodes",
-            "-keyout",
-            path_str(&key),
-            "-out",
-            path_str(&cert),
-            "-subj",
-            &format!("/CN={subject_cn}/O=gostcms interop"),
-            "-days",
-            "30",
-        ]);
-        KeyCert {
-            key,
-            cert,
-            subject_cn,
-        }
-    }
-
-    /// `openssl cms -sign -binary` with extra options, DER unless the options
-    /// say otherwise.
-    fn sign(&self, kc: &KeyCert, content: &Path, out: &Path, extra: &[&str]) {
-        let mut args = vec![
-            "cms",
-            "-sign",
-            "-binary",
-            "-signer",
-            path_str(&kc.cert),
-            "-inkey",
-            path_str(&kc.key),
-            "-in",
-            path_str(content),
-            "-out",
-            path_str(out),
-        ];
-        if !extra.contains(&"-outform") {
-            args.extend(["-outform", "DER"]);
-        }
-        args.extend(extra);
-        self.ok(&args);
-    }
-
-    /// `openssl cms -verify -noverify` (signature only, no chain); detached
-    /// when `content` is given.
-    fn verify(&self, sig: &Path, inform: &str, content: Option<&Path>) -> Output {
-        let mut args = vec![
-            "cms",
-            "-verify",
-            "-binary",
-            "-noverify",
-            "-inform",
-            inform,
-            "-in",
-            path_str(sig),
-            "-out",
-            "/dev/null",
-        ];
-        if let Some(c) = content {
-            args.extend(["-content", path_str(c)]);
-        }
-        self.run(&args)
-    }
-}
-
-fn ossl() -> Option<&'static Ossl> {
-    static OSSL: OnceLock<Option<Ossl>> = OnceLock::new();
-    let found = OSSL.get_or_init(|| {
-        let o = Ossl {
-            conf: root().join("tests/data/ossl.cnf"),
-        };
-        let works = Command::new("openssl")
-            .args([
-                "genpkey",
-                "-algorithm",
-                "gost2012_256",
-                "-pkeyopt",
-                "paramset:A",
-            ])
-            .env("OPENSSL_CONF", &o.conf)
-            .output()
-            .map(|out| out.status.success())
-            .unwrap_or(false);
-        works.then_some(o)
-    });
-    if found.is_none() {
-        missing(
-            "openssl with the gost engine",
-            "apt-get install -y openssl libengine-gost-openssl",
-        );
-    }
-    found.as_ref()
-}
-
-// ------------------------------------------------------------ Bouncy Castle
-
-struct Bc {
-    classpath: String,
-}
-
-impl Bc {
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new("java")
-            .arg("-cp")
-            .arg(&self.classpath)
-            .arg("GostCms")
-            .args(args)
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run java: {e}"))
-    }
-
-    fn ok(&self, args: &[&str]) -> Output {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "GostCms {}\n{}",
-            args.join(" "),
-            show(&out)
-        );
-        out
-    }
-
-    fn genkey(&self, dir: &Path, curve: &str) -> KeyCert {
-        let key = dir.join(format!("bc-{curve}.key.pem"));
-        let cert = dir.join(format!("bc-{curve}.cert.pem"));
-        self.ok(&["genkey", curve, path_str(&key), path_str(&cert)]);
-        KeyCert {
-            key,
-            cert,
-            subject_cn: format!("BC {curve}"),
-        }
-    }
-
-    fn sign(&self, kc: &KeyCert, content: &Path, out: &Path, attached: bool, attrs: bool) {
-        let mut args = vec![
-            "sign",
-            "--key",
-            path_str(&kc.key),
-            "--cert",
-            path_str(&kc.cert),
-        ];
-        if attached {
-            args.push("--attached");
-        }
-        if !attrs {
-            args.push("--no-attrs");
-        }
-        args.extend([path_str(content), path_str(out)]);
-        self.ok(&args);
-    }
-
-    /// Verifies many signatures in one JVM: (signature, detached content).
-    /// Returns the verifier's output split per entry, and its exit status.
-    fn verify_many(
-        &self,
-        dir: &Path,
-        items: &[(PathBuf, Option<PathBuf>)],
-    ) -> (Vec<String>, Output) {
-        let list: String = items
-            .iter()
-            .map(|(sig, content)| {
-                format!(
-                    "{}\t{}\n",
-                    path_str(sig),
-                    content.as_deref().map(path_str).unwrap_or("")
-                )
-            })
-            .collect();
-        let list_path = write(dir, "bc-verify.list", list.as_bytes());
-        let out = self.run(&["verify-list", path_str(&list_path)]);
-        let stdout = text(&out.stdout);
-        let entries: Vec<String> = stdout
-            .split("== ")
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect();
-        assert_eq!(
-            entries.len(),
-            items.len(),
-            "GostCms verify-list\n{}",
-            show(&out)
-        );
-        (entries, out)
-    }
-}
-
-const BC_JARS: [&str; 3] = ["bcprov.jar", "bcpkix.jar", "bcutil.jar"];
-
-/// Compiles `tests/java/GostCms.java` once per test run into
-/// `target/java-classes`.
-fn bc() -> Option<&'static Bc> {
-    static BC: OnceLock<Result<Bc, String>> = OnceLock::new();
-    let found = BC.get_or_init(|| {
-        let jar_dir = std::env::var_os("BC_JAR_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from("/usr/share/java"));
-        let mut jars = Vec::new();
-        for jar in BC_JARS {
-            let p = jar_dir.join(jar);
-            if !p.is_file() {
-                return Err(format!("Bouncy Castle jar {} not found", p.display()));
-            }
-            jars.push(p.to_string_lossy().into_owned());
-        }
-        let classes = target_dir().join("java-classes");
-        std::fs::create_dir_all(&classes)
-            .map_err(|e| format!("cannot create {}: {e}", classes.display()))?;
-        let source = root().join("tests/java/GostCms.java");
-        let out = Command::new("javac")
-            .arg("-nowarn")
-            .arg("-d")
-            .arg(&classes)
-            .arg("-cp")
-            .arg(jars.join(":"))
-            .arg(&source)
-            .output()
-            .map_err(|e| format!("cannot run javac (a JDK): {e}"))?;
-        if !out.status.success() {
-            // A compile error is a bug in the test tree, not a missing tool.
-            panic!("javac {} failed\n{}", source.display(), show(&out));
-        }
-        jars.insert(0, classes.to_string_lossy().into_owned());
-        Ok(Bc {
-            classpath: jars.join(":"),
-        })
-    });
-    match found {
-        Ok(bc) => Some(bc),
-        Err(why) => {
-            missing(
-                &format!("Java with Bouncy Castle ({why})"),
-                "see tests/java/README.md",
-            );
-            None
-        }
-    }
+/// OpenSSL's key and self-signed certificate on `c`.
+fn keycert(o: &Openssl, dir: &Path, c: &Curve) -> KeyCert {
+    o.keycert(dir, c.bits, c.paramset, c.name)
 }
 
 // ------------------------------------------------------------------ gostcms
 
 fn gostcms(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gostcms"))
+    common::gostcms()
         .args(args)
         .output()
         .unwrap_or_else(|e| panic!("cannot run gostcms: {e}"))
@@ -658,7 +339,7 @@ fn oracle_openssl_signs_and_verifies_its_own_signed_data() {
     let bad = write(d, "msg-altered.bin", &altered(&message(), 5));
     let big = write(d, "big.bin", &pseudo_random(300 * 1024, 3));
     for c in &CURVES {
-        let kc = o.keycert(d, c);
+        let kc = keycert(o, d, c);
         for (form, extra) in [
             ("detached", &[][..]),
             ("noattr", &["-noattr"][..]),
@@ -666,13 +347,13 @@ fn oracle_openssl_signs_and_verifies_its_own_signed_data() {
             ("pem", &["-outform", "PEM"][..]),
         ] {
             let sig = d.join(format!("{}-{form}.sig", c.name));
-            o.sign(&kc, &msg, &sig, extra);
+            o.cms_sign(&kc, &msg, &sig, extra);
             let inform = if form == "pem" { "PEM" } else { "DER" };
             let content = (form != "nodetach").then_some(msg.as_path());
-            let out = o.verify(&sig, inform, content);
+            let out = o.cms_verify(&sig, inform, content);
             assert!(out.status.success(), "{} {form}\n{}", c.name, show(&out));
             if content.is_some() {
-                let out = o.verify(&sig, inform, Some(&bad));
+                let out = o.cms_verify(&sig, inform, Some(&bad));
                 assert!(
                     !out.status.success(),
                     "{} {form}: altered content accepted",
@@ -682,7 +363,7 @@ fn oracle_openssl_signs_and_verifies_its_own_signed_data() {
         }
         // -stream: BER, indefinite lengths, content in 4096-byte chunks.
         let sig = d.join(format!("{}-stream.ber", c.name));
-        o.sign(&kc, &big, &sig, &["-nodetach", "-stream"]);
+        o.cms_sign(&kc, &big, &sig, &["-nodetach", "-stream"]);
         let ber = read(&sig);
         assert_eq!(
             &ber[..2],
@@ -690,10 +371,10 @@ fn oracle_openssl_signs_and_verifies_its_own_signed_data() {
             "{}: -stream output is indefinite-length BER",
             c.name
         );
-        let out = o.verify(&sig, "DER", None);
+        let out = o.cms_verify(&sig, "DER", None);
         assert!(out.status.success(), "{} stream\n{}", c.name, show(&out));
         let tampered = write(d, "stream-altered.ber", &altered(&ber, ber.len() / 2));
-        let out = o.verify(&tampered, "DER", None);
+        let out = o.cms_verify(&tampered, "DER", None);
         assert!(
             !out.status.success(),
             "{}: altered streamed content accepted",
@@ -702,8 +383,8 @@ fn oracle_openssl_signs_and_verifies_its_own_signed_data() {
         // -cades: signingCertificateV2 with the signer's digest; for 256-bit
         // keys that is Streebog-256, which proves assert_signing_certificate_v2.
         let sig = d.join(format!("{}-cades.der", c.name));
-        o.sign(&kc, &msg, &sig, &["-cades"]);
-        let out = o.verify(&sig, "DER", Some(&msg));
+        o.cms_sign(&kc, &msg, &sig, &["-cades"]);
+        let out = o.cms_verify(&sig, "DER", Some(&msg));
         assert!(out.status.success(), "{} cades\n{}", c.name, show(&out));
         if c.bits == 256 {
             assert_signing_certificate_v2(
@@ -715,14 +396,14 @@ fn oracle_openssl_signs_and_verifies_its_own_signed_data() {
         }
         // -stream without -nodetach: detached, still BER.
         let sig = d.join(format!("{}-stream-detached.ber", c.name));
-        o.sign(&kc, &big, &sig, &["-stream"]);
+        o.cms_sign(&kc, &big, &sig, &["-stream"]);
         assert_eq!(
             &read(&sig)[..2],
             b"\x30\x80",
             "{}: detached -stream",
             c.name
         );
-        let out = o.verify(&sig, "DER", Some(&big));
+        let out = o.cms_verify(&sig, "DER", Some(&big));
         assert!(
             out.status.success(),
             "{} stream detached\n{}",
@@ -747,13 +428,13 @@ fn oracle_bouncy_castle_verifies_openssl_and_itself() {
     let mut wrong: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
 
     for c in CURVES.iter().filter(|c| c.bc_reads_openssl_cert) {
-        let kc = o.keycert(d, c);
+        let kc = keycert(o, d, c);
         let det = d.join(format!("ossl-{}.der", c.name));
-        o.sign(&kc, &msg, &det, &[]);
+        o.cms_sign(&kc, &msg, &det, &[]);
         good.push((det.clone(), Some(msg.clone())));
         wrong.push((det, Some(bad.clone())));
         let stream = d.join(format!("ossl-{}-stream.ber", c.name));
-        o.sign(&kc, &msg, &stream, &["-nodetach", "-stream"]);
+        o.cms_sign(&kc, &msg, &stream, &["-nodetach", "-stream"]);
         good.push((stream, None));
     }
     for curve in BC_CURVES {
@@ -763,7 +444,7 @@ fn oracle_bouncy_castle_verifies_openssl_and_itself() {
                 let sig = d.join(format!("bc-{curve}-{attached}-{attrs}.ber"));
                 bc.sign(&kc, &msg, &sig, attached, attrs);
                 let content = (!attached).then(|| msg.clone());
-                let out = o.verify(&sig, "DER", content.as_deref());
+                let out = o.cms_verify(&sig, "DER", content.as_deref());
                 assert!(
                     out.status.success(),
                     "openssl verifies BC {curve} attached={attached} attrs={attrs}\n{}",
@@ -807,11 +488,11 @@ fn oracle_openssl_verifies_the_vectors() {
     let Some(o) = ossl() else { return };
     let v = root().join("vectors");
     for f in ["cms/signed_a111.pem", "cms/signed_a121.pem"] {
-        let out = o.verify(&v.join(f), "PEM", None);
+        let out = o.cms_verify(&v.join(f), "PEM", None);
         assert!(out.status.success(), "{f}\n{}", show(&out));
     }
     let rds = v.join("esia/request-data-sign");
-    let out = o.verify(
+    let out = o.cms_verify(
         &rds.join("request_data_sign.ber"),
         "DER",
         Some(&rds.join("request_data.json")),
@@ -823,7 +504,7 @@ fn oracle_openssl_verifies_the_vectors() {
         "bad.json",
         &altered(&read(&rds.join("request_data.json")), 10),
     );
-    let out = o.verify(&rds.join("request_data_sign.ber"), "DER", Some(&bad));
+    let out = o.cms_verify(&rds.join("request_data_sign.ber"), "DER", Some(&bad));
     assert!(!out.status.success(), "altered Request-Data accepted");
 }
 
@@ -839,7 +520,7 @@ fn openssl_signed_data_verifies_with_gostcms() {
     let msg = write(d, "msg.bin", &message());
     let bad = write(d, "msg-altered.bin", &altered(&message(), 5));
     for c in &CURVES {
-        let kc = o.keycert(d, c);
+        let kc = keycert(o, d, c);
         for (form, extra, attrs) in [
             ("detached", &[][..], true),
             ("noattr", &["-noattr"][..], false),
@@ -849,7 +530,7 @@ fn openssl_signed_data_verifies_with_gostcms() {
         ] {
             let what = format!("{} openssl -sign {form}", c.name);
             let sig = d.join(format!("{}-{form}.der", c.name));
-            o.sign(&kc, &msg, &sig, extra);
+            o.cms_sign(&kc, &msg, &sig, extra);
             let detached = !form.starts_with("nodetach");
             let content = detached.then_some(msg.as_path());
             assert_gostcms_ok(
@@ -901,10 +582,10 @@ fn openssl_streamed_ber_verifies_with_gostcms() {
     let big = write(d, "big.bin", &big_data);
     let bad = write(d, "big-altered.bin", &altered(&big_data, 200_000));
     for c in &CURVES {
-        let kc = o.keycert(d, c);
+        let kc = keycert(o, d, c);
         let what = format!("{} openssl -sign -nodetach -stream", c.name);
         let sig = d.join(format!("{}-stream-attached.ber", c.name));
-        o.sign(&kc, &big, &sig, &["-nodetach", "-stream"]);
+        o.cms_sign(&kc, &big, &sig, &["-nodetach", "-stream"]);
         let ber = read(&sig);
         assert_eq!(&ber[..2], b"\x30\x80", "{what}: not indefinite-length BER");
         assert_gostcms_ok(
@@ -927,7 +608,7 @@ fn openssl_streamed_ber_verifies_with_gostcms() {
         // gostcms refuses (exit 2) rather than report on one of the two.
         let what = format!("{} openssl -sign -stream (content embedded)", c.name);
         let sig = d.join(format!("{}-stream-default.ber", c.name));
-        o.sign(&kc, &big, &sig, &["-stream"]);
+        o.cms_sign(&kc, &big, &sig, &["-stream"]);
         assert_gostcms_ok(
             &gostcms_verify(&sig, Some(&big)),
             &kc.subject_cn,
@@ -967,9 +648,9 @@ fn openssl_signed_data_in_text_encodings_verifies_with_gostcms() {
         .iter()
         .filter(|c| matches!(c.name, "cryptopro-a" | "tc26-512-c"))
     {
-        let kc = o.keycert(d, c);
+        let kc = keycert(o, d, c);
         let pem = d.join(format!("{}.pem", c.name));
-        o.sign(&kc, &msg, &pem, &["-outform", "PEM"]);
+        o.cms_sign(&kc, &msg, &pem, &["-outform", "PEM"]);
         let pem_text = text(&read(&pem));
         assert!(pem_text.starts_with("-----BEGIN CMS-----"), "{pem_text}");
         let b64: String = pem_text
@@ -1037,13 +718,13 @@ fn gostcms_signed_data_verifies_with_openssl() {
     let msg = write(d, "msg.bin", &message());
     let bad = write(d, "msg-altered.bin", &altered(&message(), 5));
     for c in &CURVES {
-        let kc = o.keycert(d, c);
+        let kc = keycert(o, d, c);
         for (variant, opts) in GOSTCMS_VARIANTS {
             let what = format!("{} gostcms sign {variant}", c.name);
             let sig = d.join(format!("{}-{variant}.der", c.name));
             gostcms_sign(&kc, &msg, &sig, opts, "der");
             let content = (!opts.attached).then_some(msg.as_path());
-            let out = o.verify(&sig, "DER", content);
+            let out = o.cms_verify(&sig, "DER", content);
             assert!(
                 out.status.success(),
                 "{what}: openssl cms -verify\n{}",
@@ -1063,7 +744,7 @@ fn gostcms_signed_data_verifies_with_openssl() {
                 ]);
                 assert_eq!(out.stdout, message(), "{what}: attached content");
             } else {
-                let out = o.verify(&sig, "DER", Some(&bad));
+                let out = o.cms_verify(&sig, "DER", Some(&bad));
                 assert!(
                     !out.status.success(),
                     "{what}: openssl accepted altered content"
@@ -1084,7 +765,7 @@ fn gostcms_signed_data_verifies_with_openssl() {
         // PEM output reads in openssl too.
         let pem = d.join(format!("{}.pem", c.name));
         gostcms_sign(&kc, &msg, &pem, GOSTCMS_VARIANTS[0].1, "pem");
-        let out = o.verify(&pem, "PEM", Some(&msg));
+        let out = o.cms_verify(&pem, "PEM", Some(&msg));
         assert!(
             out.status.success(),
             "{} gostcms sign --format pem\n{}",
@@ -1103,7 +784,7 @@ fn gostcms_signed_data_verifies_with_openssl() {
                 assert!(!t.contains(['+', '/']), "{what}: not the URL alphabet: {t}");
             }
             let der_path = write(d, "decoded.der", &der);
-            let out = o.verify(&der_path, "DER", Some(&msg));
+            let out = o.cms_verify(&der_path, "DER", Some(&msg));
             assert!(out.status.success(), "{what}\n{}", show(&out));
         }
     }
@@ -1127,7 +808,7 @@ fn decode_base64_any(data: &[u8]) -> Result<Vec<u8>, base64::DecodeError> {
 /// CAdES-BES: the signed attributes hold signingCertificateV2
 /// (1.2.840.113549.1.9.16.2.47) with Streebog-256 of the signer certificate
 /// (hash computed by openssl, not by gostcms).
-fn assert_signing_certificate_v2(o: &Ossl, kc: &KeyCert, sig: &[u8], what: &str) {
+fn assert_signing_certificate_v2(o: &Openssl, kc: &KeyCert, sig: &[u8], what: &str) {
     const SIGNING_CERTIFICATE_V2: &[u8] = &[
         0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x02, 0x2f,
     ];
@@ -1165,7 +846,7 @@ fn gostcms_signed_data_verifies_with_bouncy_castle() {
 
     let mut signers: Vec<(String, KeyCert)> = Vec::new();
     for c in CURVES.iter().filter(|c| c.bc_reads_openssl_cert) {
-        signers.push((format!("openssl {}", c.name), o.keycert(d, c)));
+        signers.push((format!("openssl {}", c.name), keycert(o, d, c)));
     }
     for curve in BC_CURVES {
         signers.push((format!("BC {curve}"), bc.genkey(d, curve)));

@@ -7,7 +7,7 @@
 //! `OPENSSL_CONF` is set per openssl child (tests/data/ossl.cnf). Without
 //! the engine the interop tests skip loudly, or fail when `CI` is set.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -31,9 +31,7 @@ fn openssl_identity(dir: &Path, bits: u32, paramset: &str) -> (PathBuf, PathBuf,
     (key, cert, pubk)
 }
 
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+use common::path_str as s;
 
 fn json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout)
@@ -45,7 +43,7 @@ fn v2_and_v3_raw_client_secrets_verify_in_openssl() {
     if !engine_available() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     for (bits, ps) in [(256, "A"), (256, "TCA"), (512, "A"), (512, "C")] {
         let (key, cert, pubk) = openssl_identity(dir.path(), bits, ps);
         for extra in [
@@ -141,7 +139,7 @@ fn v2_and_v3_raw_client_secrets_verify_in_openssl() {
 
 #[test]
 fn guide_example_string_and_reversed_option() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let key = dir.path().join("k.pem");
     let cert = dir.path().join("c.pem");
     ok(
@@ -239,7 +237,7 @@ fn legacy_client_secret_request_data_sign_and_uuid_signature_verify_in_openssl_c
     if !engine_available() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let (key, cert, _) = openssl_identity(dir.path(), 256, "A");
     let der = dir.path().join("sig.der");
     let content = dir.path().join("content");
@@ -469,7 +467,7 @@ fn openssl_signed_jwts_verify_and_each_defect_is_rejected_with_its_reason() {
     if !engine_available() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     for (bits, ps, alg) in [
         (256, "A", "GOST3410_2012_256"),
         (512, "A", "GOST3410_2012_512"),
@@ -663,7 +661,7 @@ fn rs256_tokens_verify_with_an_rsa_certificate_only() {
     if !engine_available() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let key = crate_path("vectors/esia/client-test/another.rsa.test.key");
     let rsa_cert = Certificate::from_pem_or_der(
         &fs::read(crate_path("vectors/esia/client-test/another.rsa.test.cer")).unwrap(),
@@ -772,7 +770,7 @@ fn critical_headers_and_slashed_issuers_are_refused() {
     if !engine_available() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let (key, cert_path, _) = openssl_identity(dir.path(), 256, "A");
     let cert = Certificate::from_pem_or_der(&fs::read(&cert_path).unwrap()).unwrap();
     let verifier = JwtVerifier::new(std::slice::from_ref(&cert))

@@ -4,14 +4,14 @@
 //! (`vectors/fuzz/regressions/TARGET/`). A crash reproducer that panics
 //! again fails this test.
 //!
-//! `cargo test --release --test fuzz_corpus -- --ignored write_seeds`
+//! `cargo test --profile test-release --test library fuzz_corpus::write_seeds -- --ignored`
 //! regenerates `vectors/fuzz/seeds/` (random keys: the files change).
 
-#[path = "../fuzz/src/targets.rs"]
+#[path = "../../fuzz/src/targets.rs"]
 #[allow(dead_code)]
 mod targets;
 
-mod common;
+use crate::common;
 
 use common::tlv;
 use std::path::{Path, PathBuf};
@@ -80,14 +80,9 @@ fn crash_reproducers_stay_fixed() {
 fn mutated_seeds_through_every_target() {
     const MUTANTS_PER_TARGET: usize = 4096;
     const MAX_LEN: usize = 1 << 16;
-    // xorshift64*: fixed seed, so a failure reproduces.
-    let mut state = 0x2545_f491_4f6c_dd1du64;
-    let mut next = move || {
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        state.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    };
+    // Fixed seed, so a failure reproduces.
+    let mut rng = common::TestRng::new(0x2545_f491_4f6c_dd1d);
+    let mut next = move || rng.next_u64();
     let seeds = vectors().join("fuzz/seeds");
     let regressions = vectors().join("fuzz/regressions");
     for (name, target) in targets::TARGETS {

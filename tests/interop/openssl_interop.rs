@@ -5,7 +5,7 @@
 //! Without the engine the tests print a loud skip message and pass, unless the
 //! `CI` environment variable is set, where they fail.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -69,7 +69,7 @@ fn library_signatures_verify_in_openssl_and_back() {
     if !engine_available() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let mut rng = TestRng::new(0x6057_c3d5);
     for (bits, ps, curve) in PARAMSETS {
         let (key_path, pub_path) = openssl_key(dir.path(), bits, ps);
@@ -127,7 +127,7 @@ fn batch_and_prepared_paths_against_openssl() {
     if !engine_available() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let mut rng = TestRng::new(0xba7c_4ed5);
     for (bits, ps, _curve) in PARAMSETS {
         let (key_path, pub_path) = openssl_key(dir.path(), bits, ps);
@@ -184,7 +184,7 @@ fn cli_raw_sign_and_verify_against_openssl() {
     if !engine_available() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let mut rng = TestRng::new(0x0c11);
     for (bits, ps, _curve) in PARAMSETS {
         let (key_path, pub_path) = openssl_key(dir.path(), bits, ps);
@@ -282,7 +282,7 @@ fn cli_keygen_output_loads_in_openssl() {
     if !engine_available() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     for (_bits, _ps, curve) in PARAMSETS {
         let key = dir.path().join(format!("{curve}.key.pem"));
         let cert = dir.path().join(format!("{curve}.cert.pem"));
@@ -324,7 +324,7 @@ fn cli_hash_matches_openssl() {
     if !engine_available() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let mut rng = TestRng::new(0x4a54);
     let mut files: Vec<PathBuf> = ["M1", "M2", "M3", "M4", "M5", "M6", "carry"]
         .iter()

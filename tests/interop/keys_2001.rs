@@ -6,7 +6,7 @@
 //! Oracle: OpenSSL's gost engine (`genpkey -algorithm gost2001`,
 //! `dgst -md_gost94 -sign / -verify`), both directions.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;
@@ -44,7 +44,7 @@ fn gost2001_keys_sign_and_verify_with_gost94_both_directions() {
     if !engine_available() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     for ps in ["A", "B", "C", "XA", "XB"] {
         let (key_path, pub_path) = openssl_genkey(dir.path(), "gost2001", ps);
         let key = keys::decode_private_key(&fs::read(&key_path).unwrap()).unwrap();
@@ -171,7 +171,7 @@ fn key_agreement_oid_pkcs8_loads_and_signs() {
     if !engine_available() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     for (alg, ps, agreement, md) in [
         ("gost2012_256", "A", "2a850307010106 01", "-md_gost12_256"),
         ("gost2012_512", "A", "2a850307010106 02", "-md_gost12_512"),

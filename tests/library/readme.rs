@@ -27,7 +27,7 @@ fn readme_snippet() -> Result<(), Box<dyn std::error::Error>> {
 #[test]
 fn readme_shows_this_snippet() {
     let this = include_str!("readme.rs");
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     let start = this.find("// --- begin README snippet ---\n").unwrap();
     let end = this.find("    // --- end README snippet ---").unwrap();
     let snippet = &this[start..end];

@@ -63,7 +63,7 @@ fn signature_encoding_round_trip() {
 // ---------------------------------------------------------------------------
 // Issue 28, "Rust users": each trait as RustCrypto's own examples use it.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::str::FromStr;

@@ -1,11 +1,10 @@
 //! Key and certificate encodings against the public vectors, OpenSSL's gost
 //! engine (when installed) and hostile inputs.
 
-mod common;
+use crate::common;
 
 use common::tlv;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use gostcms::keys::{Certificate, decode_private_key, decode_public_key, self_signed};
 use gostcms::{CurveId, Error, SigningKey};
@@ -580,41 +579,11 @@ fn out_of_range_scalars_and_bad_points_are_rejected() {
 
 // ---------------------------------------------------------------- OpenSSL
 
-/// `openssl` with the gost engine, configured through the repo's conf file on
-/// the child process only; None (with a loud message) if unavailable.
+/// `openssl` with the gost engine (`tests/common/ossl.rs`); None (with a
+/// loud message, or a failure in CI) if unavailable.
 fn openssl() -> Option<impl Fn(&[&str]) -> std::process::Output> {
-    let conf = root().join("tests/data/ossl.cnf");
-    let run = move |args: &[&str]| {
-        Command::new("openssl")
-            .args(args)
-            .env("OPENSSL_CONF", &conf)
-            .output()
-            .expect("openssl runs")
-    };
-    let ok = Command::new("openssl")
-        .args([
-            "genpkey",
-            "-algorithm",
-            "gost2012_256",
-            "-pkeyopt",
-            "paramset:A",
-        ])
-        .env("OPENSSL_CONF", root().join("tests/data/ossl.cnf"))
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if ok {
-        Some(run)
-    } else if std::env::var_os("CI").is_some() {
-        panic!(
-            "openssl with the gost engine is required in CI (apt-get install -y libengine-gost-openssl)"
-        );
-    } else {
-        eprintln!(
-            "\n!!!!!!!! SKIPPED: openssl gost engine not available (apt-get install -y libengine-gost-openssl) !!!!!!!!\n"
-        );
-        None
-    }
+    let o = common::ossl::oracle()?;
+    Some(|args: &[&str]| o.run(args))
 }
 
 fn write_tmp(dir: &Path, name: &str, data: &[u8]) -> String {
@@ -626,7 +595,7 @@ fn write_tmp(dir: &Path, name: &str, data: &[u8]) -> String {
 #[test]
 fn openssl_generated_keys_load() {
     let Some(ossl) = openssl() else { return };
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let sets = [
         ("gost2012_256", "A", CurveId::CryptoProA),
         ("gost2012_256", "B", CurveId::CryptoProB),
@@ -676,7 +645,7 @@ fn openssl_generated_keys_load() {
 #[test]
 fn openssl_reads_our_keys() {
     let Some(ossl) = openssl() else { return };
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     for curve in CurveId::ALL {
         if matches!(curve, CurveId::Test256 | CurveId::Tc26_512Test) {
             continue; // not in the gost engine's parameter table
@@ -716,7 +685,7 @@ fn openssl_reads_our_keys() {
 #[test]
 fn openssl_verifies_our_self_signed_certificates() {
     let Some(ossl) = openssl() else { return };
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     for curve in [
         CurveId::CryptoProA,
         CurveId::Tc26_256A,
@@ -811,14 +780,8 @@ fn encrypted_pkcs8_der_is_reported() {
 
 #[test]
 fn random_and_mutated_inputs_never_panic() {
-    // xorshift: deterministic, no extra dependency.
-    let mut state = 0x9e37_79b9_7f4a_7c15u64;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut rng = common::TestRng::new(0x9e37_79b9_7f4a_7c15);
+    let mut next = move || rng.next_u64();
     let seeds = [
         SigningKey::generate(CurveId::Tc26_256A)
             .unwrap()

@@ -4,7 +4,7 @@
 
 #![cfg(feature = "serve")]
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -30,9 +30,7 @@ fn sha256_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+use common::path_str as s;
 
 /// Writes `text` to `path` with mode 0600.
 fn write_private(path: &Path, text: &str) {
@@ -55,7 +53,7 @@ struct Fixture {
 
 impl Fixture {
     fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = common::tempdir();
         let gen_key = dir.path().join("gen.pem");
         let gen_cert = dir.path().join("gen.crt");
         ok(
@@ -286,7 +284,7 @@ fn cms_verifies(dir: &Path, der: &[u8], data: Option<&[u8]>, tag: &str) -> bool 
     if let Some(d) = data {
         fs::write(&content, d).unwrap();
     }
-    if have_openssl() {
+    if engine_available() {
         let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![
             &"cms",
             &"-verify",
@@ -322,7 +320,7 @@ fn raw_verifies(dir: &Path, cert: &Path, sig: &[u8], data: &[u8], tag: &str) -> 
     let msg = dir.join(format!("{tag}.msg"));
     fs::write(&sig_path, sig).unwrap();
     fs::write(&msg, data).unwrap();
-    if have_openssl() {
+    if engine_available() {
         let pubk = dir.join(format!("{tag}.pub"));
         let out = openssl(&[&"x509", &"-in", &cert, &"-pubkey", &"-noout"]);
         ok(&out, "x509 -pubkey");
@@ -349,11 +347,6 @@ fn raw_verifies(dir: &Path, cert: &Path, sig: &[u8], data: &[u8], tag: &str) -> 
         .status
         .success()
     }
-}
-
-fn have_openssl() -> bool {
-    static HAVE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *HAVE.get_or_init(engine_available)
 }
 
 /// The certificate of the `esia` container key in PEM (OpenSSL's x509 reads either).
@@ -1063,7 +1056,7 @@ fn readable_config_or_pin_file_is_refused_with_the_reason() {
 
 #[test]
 fn tls_with_rustls() {
-    if !have_openssl() {
+    if !engine_available() {
         return;
     }
     let f = Fixture::new();

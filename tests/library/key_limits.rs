@@ -8,7 +8,7 @@
 //! No timing is asserted: the refusal itself shows no derivation ran,
 //! since the derivations it guards would take tens of seconds.
 
-mod common;
+use crate::common;
 
 use std::fs;
 

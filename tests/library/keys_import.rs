@@ -13,7 +13,7 @@
 //! Wrong secrets and damaged files must give typed errors, never a panic or
 //! a different key.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -206,7 +206,7 @@ fn copy_container(src: &Path, dst: &Path) {
 
 #[test]
 fn damaged_containers_fail_cleanly_or_fall_back_to_the_reserve_copy() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::tempdir();
     let s = &CONTAINERS[1];
     let m = meta(s.dir);
     let pin = m["pin"].as_str().unwrap().as_bytes().to_vec();
@@ -271,7 +271,7 @@ fn damaged_containers_fail_cleanly_or_fall_back_to_the_reserve_copy() {
 
 #[test]
 fn damaged_header_and_masks_name_the_file() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::tempdir();
     let src = container_path(&CONTAINERS[0]);
     for (file, offset) in [("header.key", 300), ("masks.key", 10), ("masks2.key", 10)] {
         let work = tmp.path().join(format!("{file}.000"));
@@ -311,7 +311,7 @@ fn damaged_header_and_masks_name_the_file() {
 
 #[test]
 fn unsupported_container_version_is_reported() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::tempdir();
     let work = tmp.path().join("v.000");
     copy_container(&container_path(&CONTAINERS[0]), &work);
     // Turn 1.2.643.2.2.37.2.1 into 1.2.643.2.2.37.2.9: the header MAC
@@ -332,7 +332,7 @@ fn container_keys_sign_what_openssl_verifies() {
     if !engine_available() {
         return;
     }
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::tempdir();
     for s in &CONTAINERS {
         let pin = meta(s.dir)["pin"].as_str().unwrap().to_owned();
         let key = import::open(&container_path(s), pin.as_bytes()).unwrap();
@@ -558,7 +558,7 @@ fn public_key_protected_pfx_yields_its_key() {
     key.check_certificate(&shipped).unwrap();
     assert_eq!(key.certificate.as_ref().unwrap().der(), shipped.der());
     if engine_available() {
-        let tmp = tempfile::tempdir().unwrap();
+        let tmp = common::tempdir();
         openssl_verifies(&key, &shipped, tmp.path(), "dh");
     }
 }
@@ -633,7 +633,7 @@ fn pfx_keys_sign_what_openssl_verifies() {
     if !engine_available() {
         return;
     }
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::tempdir();
     for (i, s) in pfx_samples().into_iter().enumerate() {
         let key = import::open(&vector(s.file), s.password.as_bytes()).unwrap();
         openssl_verifies(&key, &cert(s.cert), tmp.path(), &format!("pfx{i}"));
@@ -656,7 +656,7 @@ fn openssl_encrypted_pkcs8_imports() {
     if !engine_available() {
         return;
     }
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::tempdir();
     for (alg, ps) in [
         ("gost2012_256", "A"),
         ("gost2012_256", "TCA"),
@@ -713,7 +713,7 @@ fn openssl_pfx_exports_import() {
     if !engine_available() {
         return;
     }
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::tempdir();
     for (alg, ps) in [("gost2012_256", "XA"), ("gost2012_512", "B")] {
         let (plain, crt) = openssl_key_and_cert(tmp.path(), alg, ps);
         let want = keys::decode_private_key(&fs::read(&plain).unwrap()).unwrap();
@@ -777,7 +777,7 @@ fn openssl_pfx_exports_import() {
 
 #[test]
 fn cli_key_import_from_container_writes_pem_openssl_reads() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::tempdir();
     let dir = container_path(&CONTAINERS[0]);
     let key = tmp.path().join("k.pem");
     let crt = tmp.path().join("c.pem");
@@ -837,7 +837,7 @@ fn cli_key_import_from_container_writes_pem_openssl_reads() {
 
 #[test]
 fn cli_key_import_from_pfx_with_password_file_and_env() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::tempdir();
     let pfx = vector("cryptopro/loadtestingru-crypto/pfx2.pfx");
     let pw = tmp.path().join("pw.txt");
     fs::write(&pw, "1234567890\n").unwrap();
@@ -892,7 +892,7 @@ fn cli_key_import_from_pfx_with_password_file_and_env() {
 
 #[test]
 fn cli_key_import_checks_a_given_certificate() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::tempdir();
     let pfx = vector("cryptopro/loadtestingru-crypto/pfx1.pfx");
     let other = vector("cryptopro/loadtestingru-crypto/pfx2.cert.der");
     let out = run(&[
@@ -916,7 +916,7 @@ fn cli_key_specs_load_containers_and_pfx_everywhere() {
     if !engine_available() {
         return;
     }
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::tempdir();
     let msg = tmp.path().join("m.txt");
     fs::write(&msg, "client_id scope timestamp state").unwrap();
     let cases: [(String, &str, &str, &str); 3] = [
@@ -1031,7 +1031,7 @@ fn cli_key_specs_load_containers_and_pfx_everywhere() {
 
 #[test]
 fn cli_key_import_opens_a_public_key_protected_pfx_with_recipient_key() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::tempdir();
     let pfx = vector(&format!("{DH_DIR}/public_key_protected_dh.pfx"));
     let recipient = tmp.path().join("recipient.pem");
     fs::write(&recipient, dh_recipient().to_pkcs8_pem().as_bytes()).unwrap();

@@ -10,7 +10,7 @@
 //! points off the curve and of small order (vectors/gost3410/small_order.json,
 //! computed from the curves' Edwards parameters, not by gostcms).
 
-mod common;
+use crate::common;
 
 use common::tlv;
 use std::path::PathBuf;
@@ -698,7 +698,7 @@ fn every_bad_input_has_its_precise_error() {
             std::fs::write(&doc_path, new).unwrap();
         } else {
             panic!(
-                "docs/errors.md is out of date: run GOSTCMS_BLESS=1 cargo test --release --all-features --test malformed"
+                "docs/errors.md is out of date: run GOSTCMS_BLESS=1 cargo test --profile test-release --all-features --test library malformed::"
             );
         }
     }

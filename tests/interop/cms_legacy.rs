@@ -1,34 +1,18 @@
 //! Legacy GOST R 34.10-2001 / GOST R 34.11-94 SignedData made by OpenSSL's
 //! gost engine (the ESIA client-test 2001 key) verify with gostcms.
 
-use std::path::Path;
-use std::process::Command;
+use crate::common;
 
+/// `openssl ARGS` with the gost engine (`tests/common/ossl.rs`) succeeded.
 fn openssl(args: &[&str]) -> bool {
-    let conf = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/ossl.cnf");
-    Command::new("openssl")
-        .args(args)
-        .env("OPENSSL_CONF", conf)
-        .status()
-        .is_ok_and(|s| s.success())
+    common::ossl::Openssl.run(args).status.success()
 }
 
 #[test]
 fn openssl_gost2001_signed_data_verifies() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let p = |n: &str| dir.path().join(n).to_string_lossy().into_owned();
-    if !openssl(&[
-        "dgst",
-        "-md_gost94",
-        "-out",
-        &p("probe"),
-        "tests/data/ossl.cnf",
-    ]) {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "openssl with the gost engine is required in CI"
-        );
-        eprintln!("SKIPPED: openssl with the gost engine is not available");
+    if !common::engine_available() {
         return;
     }
     let root = env!("CARGO_MANIFEST_DIR");
@@ -79,20 +63,9 @@ fn openssl_gost2001_signed_data_verifies() {
 /// of the same key (Streebog) would not verify there.
 #[test]
 fn gostcms_gost2001_signed_data_verifies_in_openssl() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let p = |n: &str| dir.path().join(n).to_string_lossy().into_owned();
-    if !openssl(&[
-        "dgst",
-        "-md_gost94",
-        "-out",
-        &p("probe"),
-        "tests/data/ossl.cnf",
-    ]) {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "openssl with the gost engine is required in CI"
-        );
-        eprintln!("SKIPPED: openssl with the gost engine is not available");
+    if !common::engine_available() {
         return;
     }
     let root = env!("CARGO_MANIFEST_DIR");
