@@ -17,15 +17,14 @@
 //! No method branches on or indexes memory by element values; only the
 //! modulus (public) steers control flow, and `*_vartime` methods say so.
 
-mod adx;
-#[cfg(target_arch = "x86_64")]
-pub(crate) mod ifma;
-#[cfg(target_arch = "x86_64")]
-pub(crate) mod ifma8;
 pub(crate) mod lazy;
 pub(crate) mod limbs;
 mod public;
 mod safegcd;
+#[cfg(target_arch = "x86_64")]
+pub(crate) mod x86_64;
+
+use crate::cpu::Adx;
 
 pub(crate) use public::FieldOps;
 
@@ -97,7 +96,7 @@ pub(crate) struct MontField<const N: usize> {
     inverter: safegcd::Inverter<N>,
     /// The lazily reduced mulx/adx products modulo `2^512 - c` (out of
     /// line) and `2^256 - c` (inline), on CPUs that have them.
-    adx: Option<adx::Adx>,
+    adx: Option<Adx>,
 }
 
 impl<const N: usize> MontField<N> {
@@ -151,7 +150,7 @@ impl<const N: usize> MontField<N> {
             r3: r2,
             inverter: safegcd::Inverter::new(&m),
             adx: if (N == 4 || N == 8) && special_c != 0 {
-                adx::Adx::detect()
+                Adx::get()
             } else {
                 None
             },
@@ -566,7 +565,7 @@ impl<const N: usize> MontField<N> {
 /// (or for other N), so that callers fall back to portable code.
 #[inline(always)]
 fn mul_lazy_kernel<const N: usize>(
-    adx: Option<adx::Adx>,
+    adx: Option<Adx>,
     a: &Fe<N>,
     b: &Fe<N>,
     c: u64,
@@ -585,13 +584,37 @@ fn mul_lazy_kernel<const N: usize>(
 
 /// [`mul_lazy_kernel`] for a square.
 #[inline(always)]
-fn sqr_lazy_kernel<const N: usize>(adx: Option<adx::Adx>, a: &Fe<N>, c: u64) -> Option<Fe<N>> {
+fn sqr_lazy_kernel<const N: usize>(adx: Option<Adx>, a: &Fe<N>, c: u64) -> Option<Fe<N>> {
     let adx = adx?;
     if let Ok(a4) = <&[u64; 4]>::try_from(&a.0[..]) {
         return Some(Fe(widen(&adx.sqr4_lazy(a4, c))));
     }
     let a8 = <&[u64; 8]>::try_from(&a.0[..]).ok()?;
     Some(Fe(widen(&adx.square_lazy(a8, c))))
+}
+
+/// Off x86-64 the [`Adx`] token has no values, so these are never called;
+/// they let the callers above compile unchanged.
+#[cfg(not(target_arch = "x86_64"))]
+impl Adx {
+    fn mul(self, _: &[u64; 8], _: &[u64; 8], _: u64) -> [u64; 8] {
+        match self {}
+    }
+    fn square(self, _: &[u64; 8], _: u64) -> [u64; 8] {
+        match self {}
+    }
+    fn mul_lazy(self, _: &[u64; 8], _: &[u64; 8], _: u64) -> [u64; 8] {
+        match self {}
+    }
+    fn square_lazy(self, _: &[u64; 8], _: u64) -> [u64; 8] {
+        match self {}
+    }
+    fn mul4_lazy(self, _: &[u64; 4], _: &[u64; 4], _: u64) -> [u64; 4] {
+        match self {}
+    }
+    fn sqr4_lazy(self, _: &[u64; 4], _: u64) -> [u64; 4] {
+        match self {}
+    }
 }
 
 /// A kernel result of M limbs as `[u64; N]` (M = N whenever a kernel is
@@ -825,7 +848,7 @@ mod tests {
         ));
         let Some(adx) = f.adx else {
             eprintln!(
-                "adx_kernels_agree_with_portable_code: no BMI2/ADX here (or GOSTCMS_NO_ADX), skipped"
+                "SKIPPED: field::tests::adx_kernels_agree_with_portable_code: no BMI2/ADX here (or GOSTCMS_PORTABLE)"
             );
             return;
         };

@@ -53,12 +53,12 @@ impl<const N: usize> Drop for Pending<N> {
 }
 
 /// Messages whose k*G are computed together: the lanes of the eight-lane
-/// comb (`curve::comb_x8`) where the curve and CPU have it.
+/// comb (`curve::x86_64::comb_ifma_x8`) where the curve and CPU have it.
 const GROUP: usize = 8;
 /// The fewest messages of a group worth the eight-lane comb: whatever the
 /// count, it costs about as much as 3.5-4 scalar k*G on the 256-bit curves
 /// and 2.5-3 on the 512-bit ones (`gostcms speed --op batch`, with and
-/// without `GOSTCMS_NO_IFMA=1`).
+/// without `GOSTCMS_PORTABLE=1`).
 const GROUP_MIN_LANES: usize = 4;
 
 impl<const N: usize> Pending<N> {
