@@ -144,6 +144,18 @@ impl Avx512Vl {
     }
 }
 
+/// Says loudly that a test of a CPU-specific path did not run here, and why
+/// (the CPU lacks the instructions, or `GOSTCMS_PORTABLE` turned them off).
+#[cfg(test)]
+pub(crate) fn skipped(test: &str, missing: &str) {
+    let why = if found().portable {
+        "GOSTCMS_PORTABLE is set"
+    } else {
+        "not in this CPU"
+    };
+    eprintln!("SKIPPED: {test}: {missing} ({why})");
+}
+
 /// One run-time chosen code path and whether this process takes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]

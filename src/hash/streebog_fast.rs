@@ -583,7 +583,10 @@ mod tests {
             *b = (x >> 56) as u8;
         }
         if Gfni::get().is_none() {
-            eprintln!("no AVX-512 VBMI + GFNI here: only the table code is tested");
+            crate::cpu::skipped(
+                "hash::streebog_fast::tests::agrees_with_the_streebog_crate_on_random_inputs",
+                "no AVX-512 VBMI + GFNI (the table code is tested alone)",
+            );
         }
         let mut lengths: Vec<usize> = (0..=200).collect();
         lengths.extend([255, 256, 257, 511, 512, 513, 1000, 1500]);
@@ -643,7 +646,10 @@ mod tests {
     #[cfg(target_arch = "x86_64")]
     fn vector_compression_equals_the_table_one() {
         let Some(vector) = Gfni::get() else {
-            eprintln!("no AVX-512 VBMI + GFNI here: vector Streebog not tested");
+            crate::cpu::skipped(
+                "hash::streebog_fast::tests::vector_compression_equals_the_table_one",
+                "no AVX-512 VBMI + GFNI",
+            );
             return;
         };
         let mut x = 0x0dd_ba11_u64;
@@ -714,7 +720,10 @@ mod tests {
         // both against the table code, at and around the wrap, with
         // carries that run into the upper words of N and Sigma.
         if Gfni::get().is_none() {
-            eprintln!("no AVX-512 VBMI + GFNI here: vector Streebog not tested");
+            crate::cpu::skipped(
+                "hash::streebog_fast::tests::vector_blocks_carry_n_and_sigma_like_the_table_code",
+                "no AVX-512 VBMI + GFNI",
+            );
             return;
         }
         let mut x = 0x00c0_ffee_u64;

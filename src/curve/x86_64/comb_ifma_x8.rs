@@ -491,7 +491,10 @@ mod tests {
                 "every curve has the eight-lane comb"
             );
         } else {
-            eprintln!("no AVX-512 IFMA here: eight-lane k*G not tested");
+            crate::cpu::skipped(
+                "curve::x86_64::comb_ifma_x8::tests::eight_lanes_agree_with_the_scalar_comb",
+                "no AVX-512 IFMA",
+            );
         }
     }
 }

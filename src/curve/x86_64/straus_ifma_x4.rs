@@ -273,7 +273,10 @@ mod tests {
     #[test]
     fn vector_verification_agrees_with_scalar() {
         let Some(ifma) = Ifma::get() else {
-            eprintln!("no AVX-512 IFMA here: vector verification not tested");
+            crate::cpu::skipped(
+                "curve::x86_64::straus_ifma_x4::tests::vector_verification_agrees_with_scalar",
+                "no AVX-512 IFMA",
+            );
             return;
         };
         let AnyCurve::W8(c) = CurveId::Tc26_512C.curve() else {

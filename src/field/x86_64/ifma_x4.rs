@@ -351,7 +351,10 @@ mod tests {
     #[test]
     fn vector_arithmetic_agrees_with_scalar() {
         let Some(ifma) = Ifma::get() else {
-            eprintln!("no AVX-512 IFMA here: vector arithmetic not tested");
+            crate::cpu::skipped(
+                "field::x86_64::ifma_x4::tests::vector_arithmetic_agrees_with_scalar",
+                "no AVX-512 IFMA",
+            );
             return;
         };
         let AnyCurve::W8(c) = CurveId::Tc26_512C.curve() else {

@@ -917,7 +917,10 @@ mod tests {
     #[test]
     fn montgomery_lanes_agree_with_scalar() {
         let Some(ifma) = Ifma::get() else {
-            eprintln!("no AVX-512 IFMA here: Montgomery lanes not tested");
+            crate::cpu::skipped(
+                "field::x86_64::ifma_x8::tests::montgomery_lanes_agree_with_scalar",
+                "no AVX-512 IFMA",
+            );
             return;
         };
         for id in [CurveId::CryptoProB, CurveId::CryptoProC, CurveId::Tc26_512B] {
@@ -933,7 +936,10 @@ mod tests {
     #[test]
     fn eight_lane_arithmetic_agrees_with_scalar() {
         let Some(ifma) = Ifma::get() else {
-            eprintln!("no AVX-512 IFMA here: eight-lane arithmetic not tested");
+            crate::cpu::skipped(
+                "field::x86_64::ifma_x8::tests::eight_lane_arithmetic_agrees_with_scalar",
+                "no AVX-512 IFMA",
+            );
             return;
         };
         let AnyCurve::W4(c4) = CurveId::Tc26_256A.curve() else {
