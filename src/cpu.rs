@@ -153,7 +153,10 @@ pub(crate) fn skipped(test: &str, missing: &str) {
     } else {
         "not in this CPU"
     };
-    eprintln!("SKIPPED: {test}: {missing} ({why})");
+    // Straight to stderr, past the test harness's capture, so the line
+    // shows even when the test passes.
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {test}: {missing} ({why})");
 }
 
 /// One run-time chosen code path and whether this process takes it.
