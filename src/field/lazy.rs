@@ -43,8 +43,8 @@ impl<const N: usize> MontField<N> {
     /// and `sub` into branches, which [`limbs::opaque`] now prevents, and
     /// lazy sums alone had gained nothing beside the reduced kernels.)
     pub(crate) fn lazy(&self) -> Option<LazyField<N>> {
-        ((N <= 4 || N == 8) && self.special_c() != 0).then_some(LazyField {
-            c: self.special_c(),
+        ((N <= 4 || N == 8) && self.special_c != 0).then_some(LazyField {
+            c: self.special_c,
             adx: self.adx,
         })
     }
@@ -177,7 +177,7 @@ mod tests {
             return;
         };
         let m = *f.modulus();
-        let c = f.special_c();
+        let c = f.special_c;
         let mut values: Vec<[u64; N]> = vec![[0; N], [u64::MAX; N]];
         for small in [1, 2, c - 1, c, c + 1] {
             let mut v = [0u64; N];

@@ -70,43 +70,6 @@ impl<const N: usize> Zeroize for Fe<N> {
     }
 }
 
-/// How a [`MontField`] reduces its products, chosen from the shape of the
-/// modulus when the field is set up.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Reduction {
-    /// Any odd modulus: Montgomery form with `R = 2^(64N)` and word-by-word
-    /// Montgomery reduction ([`MontField::mont_reduce`]).
-    Montgomery,
-    /// `m = 2^(64N) - c`, `0 < c < 2^32` (CryptoPro-A, tc26-256-A,
-    /// tc26-512-A/C): elements are stored as themselves (R = 1) and a
-    /// product `H * 2^(64N) + L` folds to `L + c * H`
-    /// ([`MontField::fold_reduce`]).
-    PseudoMersenne { c: u64 },
-    /// `m = 2^(64N-1) + c`, `c < 2^32` (CryptoPro-B, tc26-512-B, the
-    /// 256-bit test curve): Montgomery form, with a reduction that
-    /// multiplies by c only ([`MontField::sparse_reduce`]).
-    SparseMontgomery { c: u64 },
-}
-
-impl Reduction {
-    /// The mode for modulus `m`.
-    fn for_modulus<const N: usize>(m: &[u64; N]) -> Self {
-        if m[1..].iter().all(|&l| l == u64::MAX) && m[0].wrapping_neg() < (1 << 32) {
-            Reduction::PseudoMersenne {
-                c: m[0].wrapping_neg(),
-            }
-        } else if N >= 3
-            && m[N - 1] == 1 << 63
-            && m[1..N - 1].iter().all(|&l| l == 0)
-            && m[0] < (1 << 32)
-        {
-            Reduction::SparseMontgomery { c: m[0] }
-        } else {
-            Reduction::Montgomery
-        }
-    }
-}
-
 /// Montgomery arithmetic modulo one odd modulus `m < 2^(64N)`.
 #[derive(Clone, Debug)]
 pub(crate) struct MontField<const N: usize> {
@@ -120,8 +83,12 @@ pub(crate) struct MontField<const N: usize> {
     one: [u64; N],
     /// `2^(64N) mod m` as a plain integer, for wide reductions.
     r_plain: [u64; N],
-    /// How products are reduced, from the shape of `m`.
-    reduction: Reduction,
+    /// `c` when `m = 2^(64N) - c` with `c < 2^32` (then R = 1), else 0.
+    special_c: u64,
+    /// `c` when `m = 2^(64N-1) + c` with `c < 2^32` (CryptoPro-B,
+    /// tc26-512-B, the 256-bit test curve), else 0: such moduli keep
+    /// Montgomery form with a cheaper reduction ([`Self::sparse_reduce`]).
+    sparse_c: u64,
     /// `R^3 mod m`: turns the plain inverse of a Montgomery-form element
     /// back into Montgomery form.
     r3: [u64; N],
@@ -149,9 +116,22 @@ impl<const N: usize> MontField<N> {
             }
         }
         let r_plain = one;
-        let reduction = Reduction::for_modulus(&m);
-        let pseudo_mersenne = matches!(reduction, Reduction::PseudoMersenne { .. });
-        let (one, r2) = if pseudo_mersenne {
+        let special_c = if m[1..].iter().all(|&l| l == u64::MAX) && m[0].wrapping_neg() < (1 << 32)
+        {
+            m[0].wrapping_neg()
+        } else {
+            0
+        };
+        let sparse_c = if N >= 3
+            && m[N - 1] == 1 << 63
+            && m[1..N - 1].iter().all(|&l| l == 0)
+            && m[0] < (1 << 32)
+        {
+            m[0]
+        } else {
+            0
+        };
+        let (one, r2) = if special_c != 0 {
             // Elements are stored as themselves: R = 1.
             let mut unit = [0u64; N];
             unit[0] = 1;
@@ -165,10 +145,11 @@ impl<const N: usize> MontField<N> {
             r2,
             one,
             r_plain,
-            reduction,
+            special_c,
+            sparse_c,
             r3: r2,
             inverter: safegcd::Inverter::new(&m),
-            adx: if (N == 4 || N == 8) && pseudo_mersenne {
+            adx: if (N == 4 || N == 8) && special_c != 0 {
                 Adx::get()
             } else {
                 None
@@ -186,24 +167,9 @@ impl<const N: usize> MontField<N> {
         limbs::select(use_diff, &diff, &sum)
     }
 
-    /// c when the modulus is `2^(64N) - c` with a small c
-    /// ([`Reduction::PseudoMersenne`]), else 0.
-    #[inline(always)]
+    /// c when the modulus is `2^(64N) - c` with a small c, else 0.
     pub(crate) fn special_c(&self) -> u64 {
-        match self.reduction {
-            Reduction::PseudoMersenne { c } => c,
-            _ => 0,
-        }
-    }
-
-    /// c when the modulus is `2^(64N-1) + c` with a small c
-    /// ([`Reduction::SparseMontgomery`]), else 0.
-    #[cfg(test)]
-    pub(crate) fn sparse_c(&self) -> u64 {
-        match self.reduction {
-            Reduction::SparseMontgomery { c } => c,
-            _ => 0,
-        }
+        self.special_c
     }
 
     /// The modulus.
@@ -222,8 +188,8 @@ impl<const N: usize> MontField<N> {
     /// Subtracts m once if `(hi:t) >= m`; the input must be below `2m`.
     #[inline(always)]
     fn reduce_once(&self, t: &[u64; N], hi: u64) -> [u64; N] {
-        if let Reduction::PseudoMersenne { c } = self.reduction {
-            return Self::reduce_once_special(t, hi, c);
+        if self.special_c != 0 {
+            return self.reduce_once_special(t, hi);
         }
         let (diff, borrow) = limbs::sub(t, &self.m);
         // (hi:t) - m >= 0 exactly when hi is set or the subtraction did not borrow.
@@ -240,12 +206,12 @@ impl<const N: usize> MontField<N> {
     #[inline(always)]
     pub(crate) fn sub(&self, a: &Fe<N>, b: &Fe<N>) -> Fe<N> {
         let (diff, borrow) = limbs::sub(&a.0, &b.0);
-        if let Reduction::PseudoMersenne { c } = self.reduction {
+        if self.special_c != 0 {
             // diff + m = diff - c (mod 2^(64N)), and a - b + m >= 0 means
             // the subtraction of c cannot borrow out. The mask stays opaque:
             // without it LLVM branched on the borrow in 8-limb subtractions
             // (caught by ct-check).
-            let c_or_zero = c & limbs::opaque(borrow.wrapping_neg());
+            let c_or_zero = self.special_c & limbs::opaque(borrow.wrapping_neg());
             return Fe(limbs::sub_small(&diff, c_or_zero).0);
         }
         let mask = limbs::opaque(borrow.wrapping_neg());
@@ -300,7 +266,7 @@ impl<const N: usize> MontField<N> {
             <&[u64; 8]>::try_from(&a[..]),
             <&[u64; 8]>::try_from(&b[..]),
         ) {
-            return widen(&adx.mul(a8, b8, self.special_c()));
+            return widen(&adx.mul(a8, b8, self.special_c));
         }
         self.mont_mul(a, b)
     }
@@ -308,7 +274,7 @@ impl<const N: usize> MontField<N> {
     #[inline(never)]
     fn mont_sqr_out_of_line(&self, a: &[u64; N]) -> [u64; N] {
         if let (Some(adx), Ok(a8)) = (self.adx, <&[u64; 8]>::try_from(&a[..])) {
-            return widen(&adx.square(a8, self.special_c()));
+            return widen(&adx.square(a8, self.special_c));
         }
         self.mont_sqr(a)
     }
@@ -393,7 +359,8 @@ impl<const N: usize> MontField<N> {
     /// multiplications instead of N^2 + N. The additions of the zero
     /// limbs of m remain, to carry through.
     #[inline(always)]
-    fn sparse_reduce(&self, t: &mut [u64; 16], c: u64) -> [u64; N] {
+    fn sparse_reduce(&self, t: &mut [u64; 16]) -> [u64; N] {
+        let c = self.sparse_c;
         let mut overflow = 0u64;
         limbs::unroll8!(i, {
             if i < N {
@@ -419,10 +386,12 @@ impl<const N: usize> MontField<N> {
     /// `m = 2^(64N) - c`.
     #[inline(always)]
     fn reduce_product(&self, t: &mut [u64; 16]) -> [u64; N] {
-        match self.reduction {
-            Reduction::PseudoMersenne { c } => Self::fold_reduce(t, c),
-            Reduction::SparseMontgomery { c } => self.sparse_reduce(t, c),
-            Reduction::Montgomery => self.mont_reduce(t),
+        if self.special_c != 0 {
+            self.fold_reduce(t)
+        } else if self.sparse_c != 0 {
+            self.sparse_reduce(t)
+        } else {
+            self.mont_reduce(t)
         }
     }
 
@@ -432,14 +401,15 @@ impl<const N: usize> MontField<N> {
     /// below 2^(64N) + c^2 < 2m, which one conditional subtraction of m
     /// makes canonical ([`Self::reduce_once_special`]). Straight-line code.
     #[inline(always)]
-    fn fold_reduce(t: &[u64; 16], c: u64) -> [u64; N] {
+    fn fold_reduce(&self, t: &[u64; 16]) -> [u64; N] {
+        let c = self.special_c;
         let mut acc = [0u64; N];
         let mut top = 0u64;
         for i in 0..N {
             (acc[i], top) = mac(t[i], t[N + i], c, top);
         }
         let (lo, hi) = limbs::add_small(&acc, top * c);
-        Self::reduce_once_special(&lo, hi, c)
+        self.reduce_once_special(&lo, hi)
     }
 
     /// V mod m for V = hi * 2^(64N) + lo < 2m and m = 2^(64N) - c. V >= m
@@ -448,8 +418,8 @@ impl<const N: usize> MontField<N> {
     /// its carry let the compiler short-circuit the carry chain into
     /// branches on the limbs (caught by ct-check on 8-limb additions).
     #[inline(always)]
-    fn reduce_once_special(lo: &[u64; N], hi: u64, c: u64) -> [u64; N] {
-        let (plus_c, carry) = limbs::add_small(lo, c);
+    fn reduce_once_special(&self, lo: &[u64; N], hi: u64) -> [u64; N] {
+        let (plus_c, carry) = limbs::add_small(lo, self.special_c);
         limbs::select((hi | carry).wrapping_neg(), &plus_c, lo)
     }
 
@@ -555,7 +525,7 @@ impl<const N: usize> MontField<N> {
     /// the special moduli, where the stored value is a itself).
     #[inline(always)]
     fn stored_inverse(&self, inv: &[u64; N]) -> Fe<N> {
-        if let Reduction::PseudoMersenne { .. } = self.reduction {
+        if self.special_c != 0 {
             Fe(*inv)
         } else {
             Fe(self.mont_mul(inv, &self.r3))

@@ -68,7 +68,7 @@ impl<const N: usize> PublicField<'_, N> {
     /// comparisons need it.
     #[inline(always)]
     pub(crate) fn canonical(&self, a: &Fe<N>) -> Fe<N> {
-        let c = self.0.special_c();
+        let c = self.0.special_c;
         if c == 0 {
             return *a;
         }
@@ -84,7 +84,7 @@ impl<const N: usize> PublicField<'_, N> {
     /// more `c` fits in the low limb.
     #[inline(always)]
     fn fold_top(&self, mut lo: [u64; N], top: u64) -> Fe<N> {
-        let c = self.0.special_c();
+        let c = self.0.special_c;
         let mut carry = top * c;
         for limb in lo.iter_mut() {
             (*limb, carry) = adc(*limb, carry, 0);
@@ -98,7 +98,7 @@ impl<const N: usize> PublicField<'_, N> {
     /// A 2N-limb product folded to N limbs: H * 2^(64N) + L = L + c*H.
     #[inline(always)]
     fn fold(&self, t: &[u64; 16]) -> Fe<N> {
-        let c = self.0.special_c();
+        let c = self.0.special_c;
         let mut acc = [0u64; N];
         let mut top = 0u64;
         for i in 0..N {
@@ -115,10 +115,10 @@ impl<const N: usize> FieldOps<N> for PublicField<'_, N> {
     #[inline(always)]
     fn mul(&self, a: &Fe<N>, b: &Fe<N>) -> Fe<N> {
         // `adx` is set only on the special moduli.
-        if let Some(product) = super::mul_lazy_kernel(self.0.adx, a, b, self.0.special_c()) {
+        if let Some(product) = super::mul_lazy_kernel(self.0.adx, a, b, self.0.special_c) {
             return product;
         }
-        if N > 4 || self.0.special_c() == 0 {
+        if N > 4 || self.0.special_c == 0 {
             return self.0.mul(a, b);
         }
         self.fold(&MontField::<N>::mul_wide(&a.0, &b.0))
@@ -126,10 +126,10 @@ impl<const N: usize> FieldOps<N> for PublicField<'_, N> {
 
     #[inline(always)]
     fn square(&self, a: &Fe<N>) -> Fe<N> {
-        if let Some(square) = super::sqr_lazy_kernel(self.0.adx, a, self.0.special_c()) {
+        if let Some(square) = super::sqr_lazy_kernel(self.0.adx, a, self.0.special_c) {
             return square;
         }
-        if N > 4 || self.0.special_c() == 0 {
+        if N > 4 || self.0.special_c == 0 {
             return self.0.square(a);
         }
         self.fold(&MontField::<N>::sqr_wide(&a.0))
@@ -137,7 +137,7 @@ impl<const N: usize> FieldOps<N> for PublicField<'_, N> {
 
     #[inline(always)]
     fn add(&self, a: &Fe<N>, b: &Fe<N>) -> Fe<N> {
-        if self.0.special_c() == 0 {
+        if self.0.special_c == 0 {
             return self.0.add(a, b);
         }
         let (sum, carry) = limbs::add(&a.0, &b.0);
@@ -149,7 +149,7 @@ impl<const N: usize> FieldOps<N> for PublicField<'_, N> {
     /// within c of 2^(64N), and a second c comes off its low limb.
     #[inline(always)]
     fn sub(&self, a: &Fe<N>, b: &Fe<N>) -> Fe<N> {
-        let c = self.0.special_c();
+        let c = self.0.special_c;
         if c == 0 {
             return self.0.sub(a, b);
         }
@@ -207,7 +207,7 @@ mod tests {
                 values.push(x);
             }
             // Unreduced inputs exist only for the special moduli.
-            let lazy = f.special_c() != 0;
+            let lazy = f.special_c != 0;
             let reduce = |v: &[u64; N]| -> Fe<N> {
                 if lazy {
                     p.canonical(&Fe(*v))

@@ -111,8 +111,9 @@ fn inverses_agree_with_fermat_on_every_modulus() {
 fn generic<const N: usize>(f: &MontField<N>) -> MontField<N> {
     let mut g = f.clone();
     g.adx = None;
-    g.reduction = Reduction::Montgomery;
-    if f.special_c() != 0 {
+    g.sparse_c = 0;
+    if g.special_c != 0 {
+        g.special_c = 0;
         let mut x = [0u64; N];
         x[0] = 1;
         let mut one = [0u64; N];
@@ -141,7 +142,7 @@ fn next_operands<const N: usize>(a: &mut [u64; N], b: &mut [u64; N], round: u64)
 }
 
 fn special_agrees<const N: usize>(f: &MontField<N>) {
-    assert_ne!(f.special_c(), 0);
+    assert_ne!(f.special_c, 0);
     let g = generic(f);
     let mut a = [0u64; N];
     let mut b = [u64::MAX; N];
@@ -174,7 +175,7 @@ fn special_agrees<const N: usize>(f: &MontField<N>) {
     // [m, 2^(64N)) or beyond it and the last conditional subtraction
     // decides: products x * (r / x) and sums (m - 1 - j) + r for r
     // around c.
-    let c = f.special_c();
+    let c = f.special_c;
     let edge = |j: u64| {
         let mut v = [0u64; N];
         v[0] = j;
@@ -217,12 +218,13 @@ fn adx_kernels_agree_with_portable_code() {
         "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFDC7",
     ));
     let Some(adx) = f.adx else {
-        eprintln!(
-            "SKIPPED: field::tests::adx_kernels_agree_with_portable_code: no BMI2/ADX here (or GOSTCMS_PORTABLE)"
+        crate::cpu::skipped(
+            "field::tests::adx_kernels_agree_with_portable_code",
+            "no BMI2/ADX",
         );
         return;
     };
-    let c = f.special_c();
+    let c = f.special_c;
     let mut specials: Vec<[u64; 8]> = vec![[0; 8], [u64::MAX; 8]];
     for delta in 0..=2 * c + 2 {
         // m - c - 1 + delta: from 2^512 - 2c - 1 up to 2^512 - 1
@@ -290,7 +292,7 @@ fn adx_kernels_agree_with_portable_code() {
 /// largest Montgomery-form operands (m - 1 stored).
 fn sparse_agrees<const N: usize>(f: &MontField<N>, c: u64) {
     use crypto_bigint::{NonZero, Uint};
-    assert_eq!(f.sparse_c(), c);
+    assert_eq!(f.sparse_c, c);
     let g = generic(f);
     let m = NonZero::new(Uint::<N>::from_words(f.m)).unwrap();
     let reference = |a: &[u64; N], b: &[u64; N]| {
@@ -342,8 +344,8 @@ fn sparse_reduction_agrees_with_crypto_bigint() {
     // Every other modulus keeps the general reduction.
     for id in CurveId::ALL {
         let sparse = match id.curve() {
-            AnyCurve::W4(c) => (c.fp.sparse_c(), c.fq.sparse_c()),
-            AnyCurve::W8(c) => (c.fp.sparse_c(), c.fq.sparse_c()),
+            AnyCurve::W4(c) => (c.fp.sparse_c, c.fq.sparse_c),
+            AnyCurve::W8(c) => (c.fp.sparse_c, c.fq.sparse_c),
         };
         let expected = match id {
             CurveId::CryptoProB | CurveId::Tc26_256C => (3225, 0),
