@@ -29,84 +29,6 @@ fn inverse_times_self_is_one() {
     assert_eq!(f.invert(&f.zero()), f.zero());
 }
 
-/// Both safegcd inverses against Fermat's a^(m-2), on every curve's p
-/// and q (special and Montgomery moduli), including zero, one, m - 1,
-/// powers of two and values with their low words cleared (long runs of
-/// halvings in the divsteps).
-#[test]
-fn inverses_agree_with_fermat_on_every_modulus() {
-    fn check<const N: usize>(f: &MontField<N>) {
-        let mut x = [0x243f_6a88_85a3_08d3u64; N];
-        for round in 0..200u32 {
-            for (i, limb) in x.iter_mut().enumerate() {
-                *limb = limb
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(u64::from(round) + i as u64);
-            }
-            let mut v = x;
-            match round % 4 {
-                // a power of two: one long run of zeros
-                0 => {
-                    v = [0; N];
-                    v[(round as usize / 4) % N] = 1 << (round % 64);
-                }
-                // low words cleared
-                1 => v[..N / 2].iter_mut().for_each(|l| *l = 0),
-                _ => {}
-            }
-            match round {
-                2 => v = [0; N],
-                3 => {
-                    v = [0; N];
-                    v[0] = 1;
-                }
-                6 => {
-                    v = limbs::sub(&f.m, &{
-                        let mut one = [0; N];
-                        one[0] = 1;
-                        one
-                    })
-                    .0
-                }
-                _ => {}
-            }
-            let a = f.to_mont(&v);
-            let inv = f.invert_vartime(&a);
-            let fermat = f.invert_fermat(&a);
-            assert_eq!(inv, fermat, "vartime, round {round}");
-            assert_eq!(f.invert(&a), fermat, "constant-time, round {round}");
-            // crypto-bigint's safegcd on the stored value, as a third opinion.
-            let m = crypto_bigint::Odd::new(crypto_bigint::Uint::<N>::from_words(f.m)).unwrap();
-            let theirs = crypto_bigint::Uint::<N>::from_words(a.0)
-                .invert_odd_mod(&m)
-                .into_option()
-                .map(|x| x.to_words())
-                .unwrap_or([0; N]);
-            assert_eq!(
-                f.stored_inverse(&theirs),
-                fermat,
-                "crypto-bigint, round {round}"
-            );
-            if limbs::is_zero_mask(&a.0) == 0 {
-                assert_eq!(f.mul(&a, &inv), f.one());
-            }
-        }
-    }
-    use crate::curve::{AnyCurve, CurveId};
-    for id in CurveId::ALL {
-        match id.curve() {
-            AnyCurve::W4(c) => {
-                check(&c.fp);
-                check(&c.fq);
-            }
-            AnyCurve::W8(c) => {
-                check(&c.fp);
-                check(&c.fq);
-            }
-        }
-    }
-}
-
 /// The same modulus with the fold disabled: plain Montgomery arithmetic.
 fn generic<const N: usize>(f: &MontField<N>) -> MontField<N> {
     let mut g = f.clone();
@@ -331,34 +253,6 @@ fn sparse_agrees<const N: usize>(f: &MontField<N>, c: u64) {
 }
 
 #[test]
-fn sparse_reduction_agrees_with_crypto_bigint() {
-    use crate::curve::{AnyCurve, CurveId};
-    match CurveId::CryptoProB.curve() {
-        AnyCurve::W4(c) => sparse_agrees(&c.fp, 3225),
-        AnyCurve::W8(_) => unreachable!("CryptoPro-B is a 256-bit curve"),
-    }
-    match CurveId::Tc26_512B.curve() {
-        AnyCurve::W8(c) => sparse_agrees(&c.fp, 111),
-        AnyCurve::W4(_) => unreachable!("tc26-512-B is a 512-bit curve"),
-    }
-    // Every other modulus keeps the general reduction.
-    for id in CurveId::ALL {
-        let sparse = match id.curve() {
-            AnyCurve::W4(c) => (c.fp.sparse_c, c.fq.sparse_c),
-            AnyCurve::W8(c) => (c.fp.sparse_c, c.fq.sparse_c),
-        };
-        let expected = match id {
-            CurveId::CryptoProB | CurveId::Tc26_256C => (3225, 0),
-            CurveId::Tc26_512B => (111, 0),
-            // The standard's example curve: p = 2^255 + 1073.
-            CurveId::Test256 => (1073, 0),
-            _ => (0, 0),
-        };
-        assert_eq!(sparse, expected, "{id:?}");
-    }
-}
-
-#[test]
 fn special_reduction_agrees_with_montgomery() {
     special_agrees(&p256a());
     special_agrees(&MontField::<8>::new(limbs::from_hex(
@@ -401,4 +295,117 @@ fn reduce_values_above_modulus() {
     assert_eq!(f.reduce(&all_ones), [616, 0, 0, 0]);
     // (2^256 * 1 + 0) mod p = 617
     assert_eq!(f.reduce_wide(&[0; 4], &[1, 0, 0, 0]), [617, 0, 0, 0]);
+}
+
+/// The tests that take their moduli from the curves (a test module may use
+/// the layer above).
+#[cfg(test)]
+mod every_curve {
+    use super::*;
+
+    /// Both safegcd inverses against Fermat's a^(m-2), on every curve's p
+    /// and q (special and Montgomery moduli), including zero, one, m - 1,
+    /// powers of two and values with their low words cleared (long runs of
+    /// halvings in the divsteps).
+    #[test]
+    fn inverses_agree_with_fermat_on_every_modulus() {
+        fn check<const N: usize>(f: &MontField<N>) {
+            let mut x = [0x243f_6a88_85a3_08d3u64; N];
+            for round in 0..200u32 {
+                for (i, limb) in x.iter_mut().enumerate() {
+                    *limb = limb
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(u64::from(round) + i as u64);
+                }
+                let mut v = x;
+                match round % 4 {
+                    // a power of two: one long run of zeros
+                    0 => {
+                        v = [0; N];
+                        v[(round as usize / 4) % N] = 1 << (round % 64);
+                    }
+                    // low words cleared
+                    1 => v[..N / 2].iter_mut().for_each(|l| *l = 0),
+                    _ => {}
+                }
+                match round {
+                    2 => v = [0; N],
+                    3 => {
+                        v = [0; N];
+                        v[0] = 1;
+                    }
+                    6 => {
+                        v = limbs::sub(&f.m, &{
+                            let mut one = [0; N];
+                            one[0] = 1;
+                            one
+                        })
+                        .0
+                    }
+                    _ => {}
+                }
+                let a = f.to_mont(&v);
+                let inv = f.invert_vartime(&a);
+                let fermat = f.invert_fermat(&a);
+                assert_eq!(inv, fermat, "vartime, round {round}");
+                assert_eq!(f.invert(&a), fermat, "constant-time, round {round}");
+                // crypto-bigint's safegcd on the stored value, as a third opinion.
+                let m = crypto_bigint::Odd::new(crypto_bigint::Uint::<N>::from_words(f.m)).unwrap();
+                let theirs = crypto_bigint::Uint::<N>::from_words(a.0)
+                    .invert_odd_mod(&m)
+                    .into_option()
+                    .map(|x| x.to_words())
+                    .unwrap_or([0; N]);
+                assert_eq!(
+                    f.stored_inverse(&theirs),
+                    fermat,
+                    "crypto-bigint, round {round}"
+                );
+                if limbs::is_zero_mask(&a.0) == 0 {
+                    assert_eq!(f.mul(&a, &inv), f.one());
+                }
+            }
+        }
+        use crate::curve::{AnyCurve, CurveId};
+        for id in CurveId::ALL {
+            match id.curve() {
+                AnyCurve::W4(c) => {
+                    check(&c.fp);
+                    check(&c.fq);
+                }
+                AnyCurve::W8(c) => {
+                    check(&c.fp);
+                    check(&c.fq);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn sparse_reduction_agrees_with_crypto_bigint() {
+        use crate::curve::{AnyCurve, CurveId};
+        match CurveId::CryptoProB.curve() {
+            AnyCurve::W4(c) => sparse_agrees(&c.fp, 3225),
+            AnyCurve::W8(_) => unreachable!("CryptoPro-B is a 256-bit curve"),
+        }
+        match CurveId::Tc26_512B.curve() {
+            AnyCurve::W8(c) => sparse_agrees(&c.fp, 111),
+            AnyCurve::W4(_) => unreachable!("tc26-512-B is a 512-bit curve"),
+        }
+        // Every other modulus keeps the general reduction.
+        for id in CurveId::ALL {
+            let sparse = match id.curve() {
+                AnyCurve::W4(c) => (c.fp.sparse_c, c.fq.sparse_c),
+                AnyCurve::W8(c) => (c.fp.sparse_c, c.fq.sparse_c),
+            };
+            let expected = match id {
+                CurveId::CryptoProB | CurveId::Tc26_256C => (3225, 0),
+                CurveId::Tc26_512B => (111, 0),
+                // The standard's example curve: p = 2^255 + 1073.
+                CurveId::Test256 => (1073, 0),
+                _ => (0, 0),
+            };
+            assert_eq!(sparse, expected, "{id:?}");
+        }
+    }
 }
