@@ -2,7 +2,7 @@
 //! (150 bytes): this crate's implementation behind `HashAlg::digest` (the
 //! AVX-512 VBMI + GFNI compression where the CPU has it, else the tables)
 //! against the RustCrypto `streebog` crate. `cargo bench --bench hash`;
-//! `GOSTCMS_NO_AVX=1 cargo bench --bench hash` measures the tables.
+//! `GOSTCMS_PORTABLE=1 cargo bench --bench hash` measures the tables.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use digest::Digest;

@@ -1,7 +1,8 @@
 //! Sign, verify, verify with a prepared (cached) key, and batch signing per
 //! curve (criterion). `cargo bench --bench sign`; on a CPU with AVX-512
-//! IFMA, `GOSTCMS_NO_IFMA=1 cargo bench --bench sign -- batch` measures
-//! batch signing with the scalar comb instead of the eight-lane one.
+//! IFMA, `GOSTCMS_PORTABLE=1 cargo bench --bench sign -- batch` measures
+//! batch signing with the scalar comb instead of the eight-lane one (and
+//! every other fast path off too).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use gostcms::{CurveId, SigningKey};

@@ -1,20 +1,26 @@
 #!/usr/bin/env python3
-"""Writes src/field/ifma_kernels.rs: straight-line AVX-512 IFMA products of
-four field elements (`mul_11`, see src/field/ifma.rs for the representation
-and the bounds) and of eight independent ones (`mul_v6`, `mul_v11` modulo 2^(64N) - c,
-`mont_v6`, `mont_v12` in Montgomery form; see src/field/ifma8.rs). Written out rather than looped so that every value is a local the
+"""Writes src/field/x86_64/ifma_kernels.rs: straight-line AVX-512 IFMA
+products of four field elements (`mul_11`, see src/field/x86_64/ifma_x4.rs
+for the representation and the bounds) and of eight independent ones
+(`mul_v6`, `mul_v11` modulo 2^(64N) - c, `mont_v6`, `mont_v12` in Montgomery
+form; see src/field/x86_64/ifma_x8.rs). Written out rather than looped so
+that every value is a local the
 register allocator sees (the looped version kept its column arrays in
 memory, and its zeroing alone was 15 % of a verification).
 
-    python3 scripts/gen-ifma-kernels.py > src/field/ifma_kernels.rs
+    python3 scripts/gen-ifma-kernels.py > src/field/x86_64/ifma_kernels.rs
+    rustfmt --edition 2024 src/field/x86_64/ifma_kernels.rs
+
+(scripts/check-generated.sh, run by CI, does the same into a temporary
+folder and compares.)
 """
 
 CONFIGS = [(11, 47)]  # (limbs L, radix R) for 2^512 - 569
-# Eight independent elements, one per lane (src/field/ifma8.rs):
+# Eight independent elements, one per lane (src/field/x86_64/ifma_x8.rs):
 # 2^256 - c and 2^512 - c.
 VERTICAL = [(6, 43), (11, 47)]
 # Eight independent elements in Montgomery form, R_v = 2^(RL), for other
-# moduli below 2^256 and 2^512 (src/field/ifma8.rs, `MontX8`).
+# moduli below 2^256 and 2^512 (src/field/x86_64/ifma_x8.rs, `MontX8`).
 MONTGOMERY = [(6, 45), (12, 44)]
 
 

@@ -18,13 +18,14 @@
 //! ```
 
 // `unsafe` is denied everywhere but in the mulx/adx field kernels
-// (`field::adx`) and the calls into the AVX-512 IFMA verification code
-// (`curve::ifma`), which say why they need it and what they assume.
+// (`field::x86_64::adx`) and the calls into the AVX-512 IFMA verification code
+// (`curve::x86_64::straus_ifma_x4`), which say why they need it and what they assume.
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 #[cfg(feature = "cms")]
 pub mod cms;
+pub mod cpu;
 pub mod curve;
 pub mod encoding;
 pub mod error;

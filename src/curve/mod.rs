@@ -2,18 +2,15 @@
 //! multiplication, generic over the limb count (4 for 256-bit curves,
 //! 8 for 512-bit ones).
 
-#[cfg(target_arch = "x86_64")]
-pub(crate) mod comb_x8;
 pub(crate) mod edwards;
 pub mod id;
-#[cfg(target_arch = "x86_64")]
-pub(crate) mod ifma;
 pub(crate) mod jacobian;
-pub(crate) mod mul;
 pub(crate) mod params;
 pub(crate) mod point;
+pub(crate) mod scalar_mul;
 pub(crate) mod scan;
-pub(crate) mod vartime;
+#[cfg(target_arch = "x86_64")]
+pub(crate) mod x86_64;
 
 use std::sync::OnceLock;
 
@@ -21,9 +18,9 @@ use crate::field::{Fe, MontField, limbs};
 use edwards::{EdAffine, EdwardsForm};
 use id::CurveParams;
 pub use id::{CurveId, KeySize};
-use mul::BaseTable;
 use point::AffinePoint;
-use vartime::GTables;
+use scalar_mul::fixed_base_comb::BaseTable;
+use scalar_mul::vartime_forms::GTables;
 
 /// One curve's domain parameters in ready-to-use form.
 pub(crate) struct Curve<const N: usize> {
@@ -52,22 +49,26 @@ pub(crate) struct Curve<const N: usize> {
     /// G's tables for verification, built on first use.
     g_tables_jac: OnceLock<GTables<AffinePoint<N>>>,
     g_tables_ed: OnceLock<GTables<EdAffine<N>>>,
-    /// Whether uncached verification may use the AVX-512 IFMA vector code
-    /// (`curve::ifma`; tc26-512-C only), and G's table in its form.
+    /// Whether uncached verification runs the 4-lane AVX-512 IFMA code
+    /// (`x86_64::straus_ifma_x4`, see [`x86_64::straus_ifma_x4_eligible`]),
+    /// and G's table in its form.
     #[cfg(target_arch = "x86_64")]
-    ifma: Option<crate::field::ifma::Ifma>,
+    straus_x4: Option<crate::cpu::Ifma>,
     #[cfg(target_arch = "x86_64")]
-    g_table_x4: OnceLock<Vec<ifma::EntryX4>>,
-    /// Whether batch signing may compute eight k*G at once with AVX-512
-    /// IFMA (`curve::comb_x8`): every curve, the ones over 2^256 - 617 and
-    /// 2^512 - 569 with `field::ifma8::FieldX8`, the others with `MontX8`.
+    g_table_x4: OnceLock<Vec<x86_64::straus_ifma_x4::EntryX4>>,
+    /// Whether batch signing computes eight k*G at once with the 8-lane
+    /// AVX-512 IFMA code (`x86_64::comb_ifma_x8`, see
+    /// [`x86_64::comb_ifma_x8_eligible`]).
     #[cfg(target_arch = "x86_64")]
-    comb_x8: Option<crate::field::ifma::Ifma>,
-    /// The constants of `field::ifma8::MontX8` and the fixed-base table in
-    /// its form, for `comb_x8` on the curves without a special prime,
-    /// built on first use.
+    comb_x8: Option<crate::cpu::Ifma>,
+    /// The constants of `field::x86_64::ifma_x8::MontX8` and the fixed-base
+    /// table in its form, for `comb_x8` on the curves without a special
+    /// prime, built on first use.
     #[cfg(target_arch = "x86_64")]
-    mont_x8: OnceLock<(crate::field::ifma8::MontConstants<N>, BaseTable<N, 2>)>,
+    mont_x8: OnceLock<(
+        crate::field::x86_64::ifma_x8::MontConstants<N>,
+        BaseTable<N, 2>,
+    )>,
 }
 
 impl<const N: usize> Curve<N> {
@@ -85,20 +86,14 @@ impl<const N: usize> Curve<N> {
         };
         let edwards = raw.edwards.as_ref().map(|e| EdwardsForm::new(&fp, e));
         #[cfg(target_arch = "x86_64")]
-        // Only tc26-512-C: on tc26-256-A the vector code is no faster
-        // (field::ifma).
-        let ifma = if N == 8 && edwards.is_some() && fp.special_c() != 0 {
-            crate::field::ifma::Ifma::detect()
+        let straus_x4 = if x86_64::straus_ifma_x4_eligible(&fp, edwards.is_some()) {
+            crate::cpu::Ifma::get()
         } else {
             None
         };
         #[cfg(target_arch = "x86_64")]
-        let comb_x8 = if (fp.special_c() != 0 && fp.special_c() < 1 << 10)
-            || (fp.special_c() == 0
-                && edwards.is_none()
-                && fp.modulus()[N - 1] < u64::MAX - (1 << 55))
-        {
-            crate::field::ifma::Ifma::detect()
+        let comb_x8 = if x86_64::comb_ifma_x8_eligible(&fp, edwards.is_some()) {
+            crate::cpu::Ifma::get()
         } else {
             None
         };
@@ -117,7 +112,7 @@ impl<const N: usize> Curve<N> {
             g_tables_jac: OnceLock::new(),
             g_tables_ed: OnceLock::new(),
             #[cfg(target_arch = "x86_64")]
-            ifma,
+            straus_x4,
             #[cfg(target_arch = "x86_64")]
             g_table_x4: OnceLock::new(),
             #[cfg(target_arch = "x86_64")]
@@ -137,14 +132,19 @@ impl<const N: usize> Curve<N> {
         self.base_table.get_or_init(|| BaseTable::new(self))
     }
 
-    /// `field::ifma8::MontX8`'s constants for p, and [`Self::base_table`]
+    /// `field::x86_64::ifma_x8::MontX8`'s constants for p, and [`Self::base_table`]
     /// in its Montgomery form (x 2^(RL) mod p instead of x 2^(64N) mod p;
     /// the scalar field's product by 2^(RL) mod p converts), for the
     /// eight-lane comb on curves without a special prime.
     #[cfg(target_arch = "x86_64")]
-    pub(crate) fn mont_x8(&self) -> &(crate::field::ifma8::MontConstants<N>, BaseTable<N, 2>) {
+    pub(crate) fn mont_x8(
+        &self,
+    ) -> &(
+        crate::field::x86_64::ifma_x8::MontConstants<N>,
+        BaseTable<N, 2>,
+    ) {
         self.mont_x8.get_or_init(|| {
-            let consts = crate::field::ifma8::MontConstants::new(&self.fp);
+            let consts = crate::field::x86_64::ifma_x8::MontConstants::new(&self.fp);
             let factor = Fe(consts.one);
             let table = self
                 .base_table()

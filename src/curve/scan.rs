@@ -15,11 +15,13 @@
 //! `pand`/`por` with a mask made in a general register. The scan is bound
 //! by instructions, not by memory, and letting the compiler vectorise the
 //! portable loop (across entries, with lane inserts) was slower than the
-//! intrinsics (`docs/performance.md`). `GOSTCMS_NO_AVX=1` in the environment selects the
-//! portable scan.
+//! intrinsics (`docs/performance.md`). `GOSTCMS_PORTABLE=1` in the environment
+//! selects the portable scan.
 
 /// K field elements of N limbs: the stored form of a table entry.
 pub(crate) type Packed<const N: usize, const K: usize> = [[u64; N]; K];
+
+use crate::cpu;
 
 /// A point type that a constant-time table stores packed.
 pub(crate) trait CtEntry<const N: usize, const K: usize>: Copy {
@@ -27,34 +29,27 @@ pub(crate) trait CtEntry<const N: usize, const K: usize>: Copy {
     fn unpack(limbs: &Packed<N, K>) -> Self;
 }
 
-/// The implementations of [`scan`].
+/// The implementations of [`scan`], each vector one holding the proof
+/// token ([`crate::cpu`]) that its instructions exist.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Engine {
     Portable,
-    Avx2,
-    Avx512,
+    Avx2(cpu::Avx2),
+    Avx512(cpu::Avx512Vl),
 }
 
-/// The fastest scan this CPU runs, detected once; `GOSTCMS_NO_AVX=1`
+/// The fastest scan this CPU runs, chosen once; `GOSTCMS_PORTABLE=1`
 /// forces the portable one.
 pub(crate) fn engine() -> Engine {
     static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
     *ENGINE.get_or_init(|| {
-        if std::env::var_os("GOSTCMS_NO_AVX").is_some_and(|v| v != "0") {
-            return Engine::Portable;
+        if let Some(avx512) = cpu::Avx512Vl::get() {
+            Engine::Avx512(avx512)
+        } else if let Some(avx2) = cpu::Avx2::get() {
+            Engine::Avx2(avx2)
+        } else {
+            Engine::Portable
         }
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::is_x86_feature_detected!("avx2") {
-                if std::is_x86_feature_detected!("avx512f")
-                    && std::is_x86_feature_detected!("avx512vl")
-                {
-                    return Engine::Avx512;
-                }
-                return Engine::Avx2;
-            }
-        }
-        Engine::Portable
     })
 }
 
@@ -82,18 +77,18 @@ fn scan_with<const N: usize, const K: usize, const L: usize>(
 ) -> Packed<N, K> {
     match engine {
         #[cfg(target_arch = "x86_64")]
-        Engine::Avx512 => {
-            // SAFETY: `engine()` returns `Avx512` only after detecting
-            // AVX2, AVX-512F and AVX-512VL on this CPU.
+        Engine::Avx512(_) => {
+            // SAFETY: the `cpu::Avx512Vl` token exists only after
+            // detecting AVX2, AVX-512F and AVX-512VL on this CPU.
             #[allow(unsafe_code)]
             unsafe {
                 x86::scan_avx512(row, abs, start)
             }
         }
         #[cfg(target_arch = "x86_64")]
-        Engine::Avx2 => {
-            // SAFETY: `engine()` returns `Avx2` or `Avx512` only after
-            // detecting AVX2 on this CPU.
+        Engine::Avx2(_) => {
+            // SAFETY: the `cpu::Avx2` token exists only after detecting
+            // AVX2 on this CPU.
             #[allow(unsafe_code)]
             unsafe {
                 x86::scan_avx2(row, abs, start)
@@ -233,8 +228,9 @@ mod tests {
             v.push(engine());
         }
         // AVX2 alone, when AVX-512 was detected (detected with AVX2).
-        if engine() == Engine::Avx512 {
-            v.push(Engine::Avx2);
+        #[cfg(target_arch = "x86_64")]
+        if let Engine::Avx512(avx512) = engine() {
+            v.push(Engine::Avx2(avx512.avx2()));
         }
         v
     }
@@ -242,6 +238,12 @@ mod tests {
     #[test]
     fn every_engine_selects_every_entry() {
         eprintln!("scan engines tested: {:?}", engines());
+        if engines().len() == 1 {
+            cpu::skipped(
+                "curve::scan::tests::every_engine_selects_every_entry (vector scans)",
+                "no AVX2",
+            );
+        }
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
         let mut next = move || {
             seed ^= seed << 13;

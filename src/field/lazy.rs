@@ -29,7 +29,7 @@ pub(crate) struct LazyField<const N: usize> {
     c: u64,
     /// The mulx/adx products, where the CPU has them (inline for 4 limbs,
     /// out of line for 8).
-    adx: Option<super::adx::Adx>,
+    adx: Option<crate::cpu::Adx>,
 }
 
 impl<const N: usize> MontField<N> {

@@ -28,8 +28,9 @@ use digest::{Digest, KeyInit, Mac};
 use crate::error::Error;
 
 mod streebog_fast;
+mod streebog_spec;
 #[cfg(target_arch = "x86_64")]
-mod streebog_gfni;
+mod x86_64;
 
 pub use gost94::Gost94CryptoPro;
 pub(crate) use streebog_fast::StreebogSecret;

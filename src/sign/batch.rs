@@ -16,8 +16,10 @@
 //! The trick only multiplies, so it is as constant-time as the rest of
 //! signing; no den_i is zero because every k_i is in (0, q).
 //! [`SigningKey::par_sign_prehash_batch`] spreads the work over rayon's
-//! thread pool.
+//! thread pool with the `parallel` feature, and without it runs on the
+//! calling thread with the same results.
 
+#[cfg(feature = "parallel")]
 use rayon::prelude::*;
 use zeroize::Zeroize;
 
@@ -53,12 +55,12 @@ impl<const N: usize> Drop for Pending<N> {
 }
 
 /// Messages whose k*G are computed together: the lanes of the eight-lane
-/// comb (`curve::comb_x8`) where the curve and CPU have it.
+/// comb (`curve::x86_64::comb_ifma_x8`) where the curve and CPU have it.
 const GROUP: usize = 8;
 /// The fewest messages of a group worth the eight-lane comb: whatever the
 /// count, it costs about as much as 3.5-4 scalar k*G on the 256-bit curves
 /// and 2.5-3 on the 512-bit ones (`gostcms speed --op batch`, with and
-/// without `GOSTCMS_NO_IFMA=1`).
+/// without `GOSTCMS_PORTABLE=1`).
 const GROUP_MIN_LANES: usize = 4;
 
 impl<const N: usize> Pending<N> {
@@ -197,29 +199,32 @@ fn sign_batch_in<const N: usize>(
     let mut pending: Vec<Pending<N>> = (0..digests.len()).map(|_| Pending::empty()).collect();
     let finish =
         |(pending, digests): (&[Pending<N>], &[&[u8]])| finish_chunk(c, d, keyed, pending, digests);
-    let chunks: Vec<Vec<([u64; N], [u64; N])>> = if parallel {
+    #[cfg(feature = "parallel")]
+    if parallel {
         digests
             .par_chunks(GROUP)
             .zip(pending.par_chunks_mut(GROUP))
             .enumerate()
             .try_for_each(prep)?;
-        pending
+        let chunks: Vec<Vec<([u64; N], [u64; N])>> = pending
             .par_chunks(CHUNK)
             .zip(digests.par_chunks(CHUNK))
             .map(finish)
-            .collect::<Result<_>>()?
-    } else {
-        digests
-            .chunks(GROUP)
-            .zip(pending.chunks_mut(GROUP))
-            .enumerate()
-            .try_for_each(prep)?;
-        pending
-            .chunks(CHUNK)
-            .zip(digests.chunks(CHUNK))
-            .map(finish)
-            .collect::<Result<_>>()?
-    };
+            .collect::<Result<_>>()?;
+        return Ok(chunks.into_iter().flatten().collect());
+    }
+    // Without `parallel` (or when asked): the same steps on this thread.
+    let _ = parallel;
+    digests
+        .chunks(GROUP)
+        .zip(pending.chunks_mut(GROUP))
+        .enumerate()
+        .try_for_each(prep)?;
+    let chunks: Vec<Vec<([u64; N], [u64; N])>> = pending
+        .chunks(CHUNK)
+        .zip(digests.chunks(CHUNK))
+        .map(finish)
+        .collect::<Result<_>>()?;
     Ok(chunks.into_iter().flatten().collect())
 }
 
@@ -268,6 +273,8 @@ impl SigningKey {
     /// [`Self::sign_prehash_batch`] spread over rayon's global thread pool
     /// (or the pool the caller installed): the nonces and k*G a few
     /// messages per task, then the shared inversions 64 messages per task.
+    /// Without the `parallel` feature it runs on the calling thread, with
+    /// the same results.
     pub fn par_sign_prehash_batch(&self, digests: &[&[u8]]) -> Result<Vec<Signature>> {
         self.sign_batch_any(digests, true)
     }
@@ -279,12 +286,16 @@ impl SigningKey {
         self.sign_prehash_batch(&refs)
     }
 
-    /// [`Self::sign_batch`] with hashing and signing spread over rayon.
+    /// [`Self::sign_batch`] with hashing and signing spread over rayon
+    /// (on the calling thread without the `parallel` feature).
     pub fn par_sign_batch(&self, messages: &[&[u8]]) -> Result<Vec<Signature>> {
+        #[cfg(feature = "parallel")]
         let digests: Vec<Vec<u8>> = messages
             .par_iter()
             .map(|m| self.hash_alg().digest(m))
             .collect();
+        #[cfg(not(feature = "parallel"))]
+        let digests: Vec<Vec<u8>> = messages.iter().map(|m| self.hash_alg().digest(m)).collect();
         let refs: Vec<&[u8]> = digests.iter().map(Vec::as_slice).collect();
         self.par_sign_prehash_batch(&refs)
     }

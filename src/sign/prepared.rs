@@ -3,7 +3,7 @@
 //! certificate).
 //!
 //! [`VerifyingKey::prepare`] builds, once, wNAF tables of 2^(dj) * Q for
-//! eight chunks j of the scalar (a comb; see `curve::vartime`), so a
+//! eight chunks j of the scalar (a comb; see `curve::scalar_mul::comb_vartime`), so a
 //! verification needs d = 32 (256-bit keys) or 64 (512-bit keys) doublings
 //! instead of 256 or 512. Building costs about one and a half plain
 //! verifications; the tables take 8-24 KiB.
@@ -19,7 +19,7 @@ use signature::hazmat::PrehashVerifier;
 
 use super::{PublicPoint, Signature, VerifyingKey, to_sig_err};
 use crate::curve::AnyCurve;
-use crate::curve::vartime::PreparedTables;
+use crate::curve::scalar_mul::comb_vartime::PreparedTables;
 use crate::error::{Error, Result};
 
 /// Keys held by the global cache (at most about 1.5 MiB of tables).

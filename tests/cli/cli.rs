@@ -1174,12 +1174,12 @@ fn secret_flags_only_where_a_key_is_read_and_version_names_cpu_paths() {
     // The switches the library honours show as off.
     let out = gostcms()
         .arg("--version")
-        .env("GOSTCMS_NO_ADX", "1")
+        .env("GOSTCMS_PORTABLE", "1")
         .output()
         .unwrap();
     #[cfg(target_arch = "x86_64")]
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("ADX off (GOSTCMS_NO_ADX)"),
+        String::from_utf8_lossy(&out.stdout).contains("ADX off (GOSTCMS_PORTABLE)"),
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );

@@ -1,7 +1,7 @@
 //! Uncached verification on tc26-512-C with the four coordinates of a
-//! point in the four lanes of the AVX-512 IFMA vectors of `field::ifma`.
+//! point in the four lanes of the AVX-512 IFMA vectors of `field::x86_64::ifma_x4`.
 //!
-//! The steps are those of [`super::vartime`] (Straus over width-w NAF
+//! The steps are those of [`crate::curve::scalar_mul::straus_vartime`] (Straus over width-w NAF
 //! digits, G's per-curve table, Q's per-call table) and the formulas those
 //! of [`super::edwards`], regrouped so that each stage is one lane-wise
 //! product of (X, Y, Z, T)-shaped vectors:
@@ -18,11 +18,15 @@
 //! multiples are normalised to affine form (one shared inversion), since
 //! a projective entry would need a third vector product per addition.
 
-use super::Curve;
-use super::edwards::{EdAffine, EdPoint};
-use super::point::AffinePoint;
-use super::vartime::{Edw, G_WIDTH, Q_WIDTH, VarForm, odd_multiples, wnaf, x_matches};
-use crate::field::ifma::{FieldX4, Ifma, Split, X4};
+use crate::cpu::Ifma;
+use crate::curve::Curve;
+use crate::curve::edwards::{EdAffine, EdPoint};
+use crate::curve::point::AffinePoint;
+use crate::curve::scalar_mul::recoding::wnaf;
+use crate::curve::scalar_mul::vartime_forms::{
+    Edw, G_WIDTH, Q_WIDTH, VarForm, odd_multiples, x_matches,
+};
+use crate::field::x86_64::ifma_x4::{FieldX4, Split, X4};
 
 /// A table entry ready for the first product of an addition:
 /// (u, v, duv, u + v) for +P and (-u, v, -duv, v - u) for -P, split.
@@ -42,7 +46,7 @@ pub(crate) fn verify_uncached<const N: usize>(
     q: &AffinePoint<N>,
     r: &[u64; N],
 ) -> bool {
-    // SAFETY: `ifma` exists only if `Ifma::detect` found AVX-512 F, DQ
+    // SAFETY: `ifma` exists only if `cpu::Ifma::get` found AVX-512 F, DQ
     // and IFMA, the features `check_uncached` is compiled for.
     #[allow(unsafe_code)]
     unsafe {
@@ -84,7 +88,7 @@ fn check_uncached<const N: usize>(
         one
     };
     let zero = [0u64; N];
-    // The walk of `vartime::straus_uncached`, written again: sharing it
+    // The walk of `scalar_mul::straus_vartime::straus_uncached`, written again: sharing it
     // through closures left them out of line in the scalar instantiations
     // (callgrind: tc26-256-A verification +4.6 % instructions).
     let mut acc = fx.pack([&zero, &one, &one, &zero]);
@@ -222,7 +226,7 @@ mod tests {
                 v = next_v;
             }
         }
-        // SAFETY: `ifma` comes from `Ifma::detect`.
+        // SAFETY: `ifma` comes from `cpu::Ifma::get`.
         #[allow(unsafe_code)]
         unsafe {
             formulas(ifma, c)
@@ -268,8 +272,11 @@ mod tests {
 
     #[test]
     fn vector_verification_agrees_with_scalar() {
-        let Some(ifma) = Ifma::detect() else {
-            eprintln!("no AVX-512 IFMA here: vector verification not tested");
+        let Some(ifma) = Ifma::get() else {
+            crate::cpu::skipped(
+                "curve::x86_64::straus_ifma_x4::tests::vector_verification_agrees_with_scalar",
+                "no AVX-512 IFMA",
+            );
             return;
         };
         let AnyCurve::W8(c) = CurveId::Tc26_512C.curve() else {
@@ -287,7 +294,7 @@ mod probe {
     use crate::curve::{AnyCurve, CurveId};
 
     fn time<const N: usize>(c: &Curve<N>, name: &str) {
-        let Some(ifma) = Ifma::detect() else {
+        let Some(ifma) = Ifma::get() else {
             return;
         };
         let g = c.to_projective(&c.g);

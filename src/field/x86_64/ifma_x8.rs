@@ -1,13 +1,13 @@
 //! Eight independent elements modulo `p = 2^(64N) - c` at a time with
 //! AVX-512 IFMA, one element per 64-bit lane: the arithmetic of batch
-//! signing, which computes eight k*G side by side (`curve::comb_x8`).
+//! signing, which computes eight k*G side by side (`curve::x86_64::comb_ifma_x8`).
 //!
-//! Unlike [`super::ifma`], which spreads one point's four coordinates over
+//! Unlike [`super::ifma_x4`], which spreads one point's four coordinates over
 //! the lanes and pays lane moves between products, here the lanes never
 //! talk to each other: a product is the schoolbook columns of every lane
 //! at once, and nothing is ever shuffled.
 //!
-//! Representation (the one of [`super::ifma`], with whole operands). An
+//! Representation (the one of [`super::ifma_x4`], with whole operands). An
 //! element is `L` limbs of radix `2^R`: `L = 6, R = 43` (258 bits) for
 //! `2^256 - 617`, `L = 11, R = 47` (517 bits) for `2^512 - 569`, and
 //! `2^(RL) = c' = c * 2^(RL - 64N) (mod p)`. Limbs are loose:
@@ -30,8 +30,10 @@
 
 use core::arch::x86_64::*;
 
-use super::ifma::{Ifma, V, kernels};
-use super::{MontField, limbs};
+use super::V;
+use super::ifma_kernels as kernels;
+use crate::cpu::Ifma;
+use crate::field::{MontField, limbs};
 
 /// Eight elements: limb k of lane i's element in lane i of vector k.
 pub(crate) type X8<const L: usize> = [V; L];
@@ -439,7 +441,7 @@ impl<const N: usize> MontConstants<N> {
 /// * [`Self::carry`] keeps the value and brings all limbs but the top one
 ///   below `2^R + 2^(64-R)`; the top one holds what the value leaves.
 ///
-/// `curve::comb_x8` states the bounds at each step of its addition.
+/// `curve::x86_64::comb_ifma_x8` states the bounds at each step of its addition.
 pub(crate) struct MontX8<const N: usize, const L: usize> {
     mask: V,
     p: [V; L],
@@ -811,7 +813,7 @@ mod tests {
     /// the curve's table does (the scalar product by 2^(RL) mod p) and
     /// leave through `unpack_fe`, so each operation is compared in the
     /// scalar field's own form. Then values at the bounds the comb relies
-    /// on (see `curve::comb_x8`): the largest accumulator coordinate, r and
+    /// on (see `curve::x86_64::comb_ifma_x8`): the largest accumulator coordinate, r and
     /// h, built from limbs at their maximum, through products, both
     /// subtractions and the carry.
     #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
@@ -914,12 +916,15 @@ mod tests {
 
     #[test]
     fn montgomery_lanes_agree_with_scalar() {
-        let Some(ifma) = Ifma::detect() else {
-            eprintln!("no AVX-512 IFMA here: Montgomery lanes not tested");
+        let Some(ifma) = Ifma::get() else {
+            crate::cpu::skipped(
+                "field::x86_64::ifma_x8::tests::montgomery_lanes_agree_with_scalar",
+                "no AVX-512 IFMA",
+            );
             return;
         };
         for id in [CurveId::CryptoProB, CurveId::CryptoProC, CurveId::Tc26_512B] {
-            // SAFETY: `ifma` comes from `Ifma::detect`.
+            // SAFETY: `ifma` comes from `cpu::Ifma::get`.
             #[allow(unsafe_code)]
             match id.curve() {
                 AnyCurve::W4(c) => unsafe { check_montgomery::<4, 6>(ifma, &c.fp) },
@@ -930,8 +935,11 @@ mod tests {
 
     #[test]
     fn eight_lane_arithmetic_agrees_with_scalar() {
-        let Some(ifma) = Ifma::detect() else {
-            eprintln!("no AVX-512 IFMA here: eight-lane arithmetic not tested");
+        let Some(ifma) = Ifma::get() else {
+            crate::cpu::skipped(
+                "field::x86_64::ifma_x8::tests::eight_lane_arithmetic_agrees_with_scalar",
+                "no AVX-512 IFMA",
+            );
             return;
         };
         let AnyCurve::W4(c4) = CurveId::Tc26_256A.curve() else {
@@ -940,7 +948,7 @@ mod tests {
         let AnyCurve::W8(c8) = CurveId::Tc26_512C.curve() else {
             unreachable!()
         };
-        // SAFETY: `ifma` comes from `Ifma::detect`, so the CPU has the
+        // SAFETY: `ifma` comes from `cpu::Ifma::get`, so the CPU has the
         // features `check` is compiled for.
         #[allow(unsafe_code)]
         unsafe {

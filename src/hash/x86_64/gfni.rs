@@ -42,40 +42,21 @@
 //! No memory address or branch depends on the data: every byte of the
 //! state is an operand of the same instructions whatever its value. The
 //! path is used for public and for secret inputs alike; the table code in
-//! `streebog_fast` remains for CPUs without these instructions (and runs
+//! `hash::streebog_fast` remains for CPUs without these instructions (and runs
 //! under valgrind, which does not offer AVX-512).
 
 use core::arch::x86_64::*;
 
-use super::streebog_fast::{A, C, PI, add512, words};
+use crate::cpu::Gfni;
+use crate::hash::streebog_spec::{A, C, PI, add512, words};
 
-/// Proof that the CPU has AVX-512 F, BW and VBMI and GFNI: only
-/// [`Gfni::detect`] makes one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) struct Gfni(());
-
+/// The methods hang on the proof token, which only [`crate::cpu`] makes
+/// (and `GOSTCMS_PORTABLE=1` withholds).
 impl Gfni {
-    /// `Some` when the vector code may run here, detected once.
-    /// `GOSTCMS_NO_AVX=1` in the environment turns it off (as it turns off
-    /// the vector table scan), for comparisons and to test the table path.
-    pub(super) fn detect() -> Option<Gfni> {
-        static DETECTED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-        let on = *DETECTED.get_or_init(|| {
-            if std::env::var_os("GOSTCMS_NO_AVX").is_some_and(|v| v != "0") {
-                return false;
-            }
-            std::is_x86_feature_detected!("avx512f")
-                && std::is_x86_feature_detected!("avx512bw")
-                && std::is_x86_feature_detected!("avx512vbmi")
-                && std::is_x86_feature_detected!("gfni")
-        });
-        on.then_some(Gfni(()))
-    }
-
     /// g_N(h, m) (GOST R 34.11-2012 section 7), in place on h.
     #[inline]
-    pub(super) fn compress(self, h: &mut [u64; 8], n: &[u64; 8], m: &[u64; 8]) {
-        // SAFETY: `self` exists only when `detect` found every feature
+    pub(crate) fn compress(self, h: &mut [u64; 8], n: &[u64; 8], m: &[u64; 8]) {
+        // SAFETY: `self` exists only when `cpu::Gfni::get` found every feature
         // `compress_vector` is compiled for.
         #[allow(unsafe_code)]
         unsafe {
@@ -90,7 +71,7 @@ impl Gfni {
     /// `data` (after 2^64 bits hashed): the caller then goes block by block.
     #[inline]
     #[must_use]
-    pub(super) fn compress_blocks(
+    pub(crate) fn compress_blocks(
         self,
         h: &mut [u64; 8],
         n: &mut [u64; 8],

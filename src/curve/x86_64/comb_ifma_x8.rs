@@ -1,5 +1,5 @@
 //! Eight fixed-base multiplications k_i*G at once, one per lane of the
-//! AVX-512 IFMA arithmetic of [`crate::field::ifma8`]: the k*G of batch
+//! AVX-512 IFMA arithmetic of [`crate::field::x86_64::ifma_x8`]: the k*G of batch
 //! signing, on every curve.
 //!
 //! The steps are those of the scalar comb, lane by lane: signed radix-64
@@ -32,18 +32,19 @@
 
 use core::arch::x86_64::*;
 
-use super::Curve;
-use super::edwards::EdPoint;
-use super::jacobian::JacobianPoint;
-use super::mul::BaseTable;
-use super::mul::{
-    BASE_ENTRIES, BASE_WINDOW, MAX_DIGITS, abs_and_sign, base_positions, recode_signed,
+use crate::cpu::Ifma;
+use crate::curve::Curve;
+use crate::curve::edwards::EdPoint;
+use crate::curve::jacobian::JacobianPoint;
+use crate::curve::point::ProjectivePoint;
+use crate::curve::scalar_mul::fixed_base_comb::{
+    BASE_ENTRIES, BASE_WINDOW, BaseTable, base_positions,
 };
-use super::point::ProjectivePoint;
-use super::scan::Packed;
+use crate::curve::scalar_mul::recoding::{MAX_DIGITS, abs_and_sign, recode_signed};
+use crate::curve::scan::Packed;
 use crate::field::Fe;
-use crate::field::ifma::{Ifma, V};
-use crate::field::ifma8::{FieldX8, MontX8, X8, lanes_to_vector};
+use crate::field::x86_64::V;
+use crate::field::x86_64::ifma_x8::{FieldX8, MontX8, X8, lanes_to_vector};
 
 /// Eight points in extended coordinates, one per lane.
 struct EdX8<const L: usize> {
@@ -76,7 +77,7 @@ impl<const N: usize> Curve<N> {
     /// constant time; the same points as [`Self::ed_mul_base`] on each,
     /// with reduced coordinates. `ifma` is this curve's `comb_x8`.
     pub(crate) fn ed_mul_base_x8(&self, ifma: Ifma, ks: &[[u64; N]; 8]) -> [EdPoint<N>; 8] {
-        // SAFETY: `ifma` exists only if `Ifma::detect` found AVX-512 F, DQ
+        // SAFETY: `ifma` exists only if `cpu::Ifma::get` found AVX-512 F, DQ
         // and IFMA, the features `mul_base_lanes` is compiled for.
         #[allow(unsafe_code)]
         unsafe {
@@ -428,7 +429,7 @@ mod tests {
     /// converted copy and the vector verification table included), holds
     /// at most 1 MiB: the bound.
     fn table_bytes<const N: usize>(c: &Curve<N>) -> usize {
-        fn g_bytes<E>(t: &crate::curve::vartime::GTables<E>) -> usize {
+        fn g_bytes<E>(t: &crate::curve::scalar_mul::vartime_forms::GTables<E>) -> usize {
             let entries = t.wnaf.len() + t.comb.iter().map(Vec::len).sum::<usize>();
             entries * core::mem::size_of::<E>()
         }
@@ -440,9 +441,9 @@ mod tests {
         if c.comb_x8.is_some() && c.edwards.is_none() && c.fp.special_c() == 0 {
             bytes += c.mont_x8().1.bytes();
         }
-        if c.ifma.is_some() {
-            // G's vector verification table: 256 entries (see curve::ifma).
-            bytes += 256 * core::mem::size_of::<crate::curve::ifma::EntryX4>();
+        if c.straus_x4.is_some() {
+            // G's vector verification table: 256 entries (see curve::x86_64::straus_ifma_x4).
+            bytes += 256 * core::mem::size_of::<crate::curve::x86_64::straus_ifma_x4::EntryX4>();
         }
         bytes
     }
@@ -483,14 +484,17 @@ mod tests {
                 _ => {}
             }
         }
-        if crate::field::ifma::Ifma::detect().is_some() {
+        if crate::cpu::Ifma::get().is_some() {
             assert_eq!(
                 ran,
                 CurveId::ALL.len(),
                 "every curve has the eight-lane comb"
             );
         } else {
-            eprintln!("no AVX-512 IFMA here: eight-lane k*G not tested");
+            crate::cpu::skipped(
+                "curve::x86_64::comb_ifma_x8::tests::eight_lanes_agree_with_the_scalar_comb",
+                "no AVX-512 IFMA",
+            );
         }
     }
 }

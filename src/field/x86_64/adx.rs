@@ -24,27 +24,14 @@
 //! valgrind, which runs the constant-time check, hides ADX from programs
 //! and so always exercises the portable path).
 //!
-//! [`Adx::detect`] is the only way to get an [`Adx`] value, so holding one
-//! proves the CPU has the instructions. `GOSTCMS_NO_ADX=1` in the
-//! environment turns the kernels off (for comparisons and for testing the
-//! portable path on machines that have ADX).
+//! The methods hang on the proof token [`Adx`], which only
+//! [`crate::cpu`] makes, so holding one proves the CPU has the
+//! instructions; `GOSTCMS_PORTABLE=1` withholds it (for comparisons and for
+//! testing the portable path on machines that have ADX).
 
-#[cfg(target_arch = "x86_64")]
-#[allow(unsafe_code)]
-#[path = "adx_kernels.rs"]
-mod kernels;
-
-use super::limbs;
-
-/// Proof that the CPU supports BMI2 and ADX.
-#[cfg(target_arch = "x86_64")]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Adx(());
-
-/// No kernels off x86-64: the type has no values.
-#[cfg(not(target_arch = "x86_64"))]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Adx {}
+use super::adx_kernels as kernels;
+use crate::cpu::Adx;
+use crate::field::limbs;
 
 /// A value below `2^512` reduced below `m = 2^512 - c`: it is at least m
 /// exactly when adding c carries out, and then the wrapped sum is v - m.
@@ -56,20 +43,6 @@ fn reduce_once(v: &[u64; 8], c: u64) -> [u64; 8] {
 }
 
 impl Adx {
-    /// `Some` when the kernels may run here.
-    pub(crate) fn detect() -> Option<Adx> {
-        if std::env::var_os("GOSTCMS_NO_ADX").is_some_and(|v| v != "0") {
-            return None;
-        }
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::is_x86_feature_detected!("bmi2") && std::is_x86_feature_detected!("adx") {
-                return Some(Adx(()));
-            }
-        }
-        None
-    }
-
     /// `a * b mod 2^512 - c`, fully reduced, for `a, b < 2^512` and
     /// `0 < c < 2^32`: the lazy kernel and one constant-time subtraction.
     #[inline]
@@ -87,38 +60,32 @@ impl Adx {
     /// to the product (the contract of `LazyField::mul`).
     #[inline]
     pub(crate) fn mul_lazy(self, a: &[u64; 8], b: &[u64; 8], c: u64) -> [u64; 8] {
-        #[cfg(target_arch = "x86_64")]
         {
             let mut buf = [0u64; 17];
             buf[..8].copy_from_slice(a);
             buf[8..16].copy_from_slice(b);
             buf[16] = c;
-            // SAFETY: `self` exists only if `detect` found BMI2 and ADX.
+            // SAFETY: `self` exists only if `cpu::Adx::get` found BMI2 and ADX.
             #[allow(unsafe_code)]
             unsafe {
                 kernels::mul_fold(&mut buf)
             }
         }
-        #[cfg(not(target_arch = "x86_64"))]
-        match self {}
     }
 
     /// [`Self::square`], lazily reduced (as [`Self::mul_lazy`]).
     #[inline]
     pub(crate) fn square_lazy(self, a: &[u64; 8], c: u64) -> [u64; 8] {
-        #[cfg(target_arch = "x86_64")]
         {
             let mut buf = [0u64; 25];
             buf[..8].copy_from_slice(a);
             buf[24] = c;
-            // SAFETY: `self` exists only if `detect` found BMI2 and ADX.
+            // SAFETY: `self` exists only if `cpu::Adx::get` found BMI2 and ADX.
             #[allow(unsafe_code)]
             unsafe {
                 kernels::square_fold(&mut buf)
             }
         }
-        #[cfg(not(target_arch = "x86_64"))]
-        match self {}
     }
 
     /// `a * b mod 2^256 - c`, lazily reduced: a value below `2^256`
@@ -138,10 +105,9 @@ impl Adx {
     /// once b's last limb is loaded.
     #[inline(always)]
     pub(crate) fn mul4_lazy(self, a: &[u64; 4], b: &[u64; 4], c: u64) -> [u64; 4] {
-        #[cfg(target_arch = "x86_64")]
         {
             let (r0, r1, r2, r3): (u64, u64, u64, u64);
-            // SAFETY: `self` exists only if `detect` found BMI2 (mulx) and
+            // SAFETY: `self` exists only if `cpu::Adx::get` found BMI2 (mulx) and
             // ADX (adcx, adox). The block reads the eight words at a and b
             // (valid references to [u64; 4]), writes only the registers
             // declared as outputs, and leaves the stack alone.
@@ -250,8 +216,6 @@ impl Adx {
             }
             [r0, r1, r2, r3]
         }
-        #[cfg(not(target_arch = "x86_64"))]
-        match self {}
     }
 
     /// `a^2 mod 2^256 - c`, lazily reduced (the contract of
@@ -264,10 +228,9 @@ impl Adx {
     /// carries out of neither. The fold is that of the product.
     #[inline(always)]
     pub(crate) fn sqr4_lazy(self, a: &[u64; 4], c: u64) -> [u64; 4] {
-        #[cfg(target_arch = "x86_64")]
         {
             let (r0, r1, r2, r3): (u64, u64, u64, u64);
-            // SAFETY: `self` exists only if `detect` found BMI2 (mulx) and
+            // SAFETY: `self` exists only if `cpu::Adx::get` found BMI2 (mulx) and
             // ADX (adcx, adox). The block reads the four words at a (a
             // valid reference to [u64; 4]), writes only the registers
             // declared as outputs, and leaves the stack alone.
@@ -361,8 +324,6 @@ impl Adx {
             }
             [r0, r1, r2, r3]
         }
-        #[cfg(not(target_arch = "x86_64"))]
-        match self {}
     }
 }
 
@@ -453,10 +414,13 @@ mod tests {
     /// (0, 1, c, m - 1, m .. 2^256 - 1) and pseudo-random ones.
     #[test]
     fn inline_kernels_agree_with_portable() {
-        use super::super::{Fe, MontField, lazy::LazyField};
         use crate::field::FieldOps;
-        let Some(adx) = super::Adx::detect() else {
-            eprintln!("no BMI2/ADX here: the inline product is not tested");
+        use crate::field::{Fe, MontField, lazy::LazyField};
+        let Some(adx) = crate::cpu::Adx::get() else {
+            crate::cpu::skipped(
+                "field::x86_64::adx::tests::inline_kernels_agree_with_portable",
+                "no BMI2/ADX",
+            );
             return;
         };
         let c = 617u64;

@@ -1,140 +1,33 @@
-//! Scalar multiplication strategies.
+//! k*G for a secret k: the fixed-base comb over signed radix-64 digits.
 //!
-//! * [`Curve::mul_base`]: k*G for secret k. The scalar is recoded into signed
-//!   radix-64 digits d_i in [-32, 32] with k = sum d_i * 64^i, and
-//!   k*G = sum d_i * (64^i G) is accumulated from a table holding
-//!   j * 64^i * G for j = 1..32. Each digit's entry is found by scanning all
-//!   32 entries with a constant-time select, negated with a
-//!   constant-time conditional negation, and added: in Jacobian coordinates
-//!   with the (cheaper) incomplete formulas on the positions where their
-//!   exceptional cases provably cannot arise, with complete formulas on the
-//!   top position; a zero digit adds anyway and the result is discarded by
-//!   a select. The sequence of instructions and memory addresses is the
-//!   same for every k.
-//! * [`Curve::mul_ct`]: k*P for secret k and a public point P (key
-//!   agreement). Signed radix-16 digits, most significant first: four
-//!   doublings, then the digit's multiple of P from a table of 1..8 P read
-//!   by a full constant-time scan (the identity for a zero digit),
-//!   conditionally negated, added with complete formulas.
-//! * [`Curve::mul_vartime`], [`Curve::mul_base_vartime`]: for public scalars
-//!   (verification, public-key checks): same digits, table entries read by
-//!   index, zero digits skipped.
+//! Why: signing's k*G dominates signing, and a per-curve table of
+//! j * 64^i * G (j = 1..32) turns it into one table scan and one addition
+//! per digit position, with no doublings. The recoding gives digits d_i in
+//! [-32, 32] with k = sum d_i * 64^i; each digit's entry is found by
+//! scanning all 32 entries with a constant-time select, negated with a
+//! constant-time conditional negation, and added: in Jacobian coordinates
+//! with the (cheaper) incomplete formulas on the positions where their
+//! exceptional cases provably cannot arise, with complete formulas on the
+//! top position; a zero digit adds anyway and the result is discarded by
+//! a select. The sequence of instructions and memory addresses is the
+//! same for every k. On the Edwards curves the complete addition serves
+//! every position.
 
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 
-use super::Curve;
-use super::edwards::{EdAffine, EdPoint};
-use super::jacobian::JacobianPoint;
-use super::point::{AffinePoint, ProjectivePoint};
-use super::scan::{self, CtEntry, Packed};
+use super::recoding::{MAX_DIGITS, abs_and_sign, recode_signed};
+use super::scan_row;
+use crate::curve::Curve;
+use crate::curve::edwards::EdPoint;
+use crate::curve::jacobian::JacobianPoint;
+use crate::curve::point::{AffinePoint, ProjectivePoint};
+use crate::curve::scan::{CtEntry, Packed};
 use crate::field::{Fe, FieldOps};
-
-/// Upper bound on the number of signed digits of a scalar (4-bit windows
-/// on 512-bit scalars, plus a carry digit).
-pub(crate) const MAX_DIGITS: usize = 16 * 8 + 1;
 
 /// Window width of the fixed-base table: digits in [-32, 32].
 pub(crate) const BASE_WINDOW: usize = 6;
 /// Entries per window of the fixed-base table: 1..=32 times the base.
 pub(crate) const BASE_ENTRIES: usize = 1 << (BASE_WINDOW - 1);
-
-/// Number of signed digits of width `w` for an N-limb scalar.
-pub(crate) const fn digit_count<const N: usize>(w: usize) -> usize {
-    (64 * N).div_ceil(w) + 1
-}
-
-/// Recodes k (< 2^(64N)) into signed radix-2^w digits in [-2^(w-1), 2^(w-1)]
-/// with k = sum d_i 2^(w i); the last digit is the carry, 0 or 1.
-/// Branch-free in k; `w` (public) is at most 7.
-pub(crate) fn recode_signed<const N: usize>(k: &[u64; N], w: usize) -> [i8; MAX_DIGITS] {
-    let mut digits = [0i8; MAX_DIGITS];
-    let count = digit_count::<N>(w);
-    let mask = (1u64 << w) - 1;
-    let mut carry = 0u64;
-    for (i, digit) in digits.iter_mut().enumerate().take(count - 1) {
-        let bit = i * w;
-        let (limb, shift) = (bit / 64, bit % 64);
-        // Bits of the window, taken across a limb boundary when needed.
-        let mut bits = k[limb] >> shift;
-        if shift + w > 64 && limb + 1 < N {
-            bits |= k[limb + 1] << (64 - shift);
-        }
-        let v = (bits & mask) + carry; // 0 ..= 2^w
-        // carry = 1 exactly when v >= 2^(w-1); then the digit is v - 2^w.
-        carry = (v + (1 << (w - 1))) >> w;
-        *digit = (v as i64 - (carry << w) as i64) as i8;
-    }
-    digits[count - 1] = carry as i8;
-    digits
-}
-
-/// Signed radix-16 digits (4-bit windows), for the variable-base paths.
-pub(crate) fn recode_signed_radix16<const N: usize>(k: &[u64; N]) -> [i8; MAX_DIGITS] {
-    recode_signed(k, 4)
-}
-
-/// |d| and the sign bit of a digit, branch-free.
-#[inline(always)]
-pub(crate) fn abs_and_sign(d: i8) -> (u8, Choice) {
-    let sign = (d >> 7) as u8; // 0x00 or 0xff
-    let abs = ((d as u8) ^ sign).wrapping_sub(sign);
-    (abs, Choice::from(sign & 1))
-}
-
-impl<const N: usize> CtEntry<N, 2> for AffinePoint<N> {
-    #[inline(always)]
-    fn pack(&self) -> Packed<N, 2> {
-        [self.x.0, self.y.0]
-    }
-    #[inline(always)]
-    fn unpack(l: &Packed<N, 2>) -> Self {
-        AffinePoint {
-            x: Fe(l[0]),
-            y: Fe(l[1]),
-        }
-    }
-}
-
-impl<const N: usize> CtEntry<N, 3> for EdAffine<N> {
-    #[inline(always)]
-    fn pack(&self) -> Packed<N, 3> {
-        [self.u.0, self.v.0, self.duv.0]
-    }
-    #[inline(always)]
-    fn unpack(l: &Packed<N, 3>) -> Self {
-        EdAffine {
-            u: Fe(l[0]),
-            v: Fe(l[1]),
-            duv: Fe(l[2]),
-        }
-    }
-}
-
-impl<const N: usize> CtEntry<N, 3> for ProjectivePoint<N> {
-    #[inline(always)]
-    fn pack(&self) -> Packed<N, 3> {
-        [self.x.0, self.y.0, self.z.0]
-    }
-    #[inline(always)]
-    fn unpack(l: &Packed<N, 3>) -> Self {
-        ProjectivePoint {
-            x: Fe(l[0]),
-            y: Fe(l[1]),
-            z: Fe(l[2]),
-        }
-    }
-}
-
-/// Entry `abs` (1-based) of a row of packed points, or `start` when
-/// abs = 0, by a full constant-time scan ([`scan::scan`]).
-#[inline(always)]
-fn scan_row<E: CtEntry<N, K>, const N: usize, const K: usize, const L: usize>(
-    row: &[Packed<N, K>; L],
-    abs: u8,
-    start: &E,
-) -> E {
-    E::unpack(&scan::scan(row, abs, &start.pack()))
-}
 
 /// Number of digit positions the fixed-base tables need: ceil(64N / 6),
 /// and no extra carry position, because the top window of a 64N-bit
@@ -391,25 +284,6 @@ impl<const N: usize> Curve<N> {
         }
     }
 
-    /// [`Self::mul_base_x_fraction`] of eight scalars at once, when this
-    /// CPU and curve have the eight-lane code (`curve::comb_x8`: AVX-512
-    /// IFMA); `None` otherwise. Constant-time.
-    pub(crate) fn mul_base_x_fractions_x8(
-        &self,
-        ks: &[[u64; N]; 8],
-    ) -> Option<[(Fe<N>, Fe<N>); 8]> {
-        #[cfg(target_arch = "x86_64")]
-        if let Some(ifma) = self.comb_x8 {
-            if self.edwards.is_some() {
-                let points = self.ed_mul_base_x8(ifma, ks);
-                return Some(points.map(|p| self.ed_weierstrass_x_fraction(&p)));
-            }
-            return Some(self.mul_base_x8(ifma, ks).map(|p| (p.x, p.z)));
-        }
-        let _ = ks;
-        None
-    }
-
     /// k*G as an affine Weierstrass point, in constant time, for 0 < k < q.
     pub(crate) fn mul_base_affine(&self, k: &[u64; N]) -> AffinePoint<N> {
         if self.edwards.is_some() {
@@ -437,56 +311,6 @@ impl<const N: usize> Curve<N> {
         }
         acc
     }
-
-    /// k*P for a secret k and a public P in the odd-order subgroup, in
-    /// constant time (see the module documentation). k < 2^(64N).
-    pub(crate) fn mul_ct(&self, p: &AffinePoint<N>, k: &[u64; N]) -> ProjectivePoint<N> {
-        let base = self.to_projective(p);
-        let mut multiples = [base; 8];
-        for j in 1..8 {
-            multiples[j] = self.add(&multiples[j - 1], &base);
-        }
-        let packed: [Packed<N, 3>; 8] = core::array::from_fn(|j| multiples[j].pack());
-        let mut digits = recode_signed_radix16(k);
-        let identity = self.identity();
-        let mut acc = identity;
-        for &d in digits[..digit_count::<N>(4)].iter().rev() {
-            for _ in 0..4 {
-                acc = self.double(&acc);
-            }
-            let (abs, negative) = abs_and_sign(d);
-            let mut t = scan_row(&packed, abs, &identity);
-            t.y = self.fp.cond_neg(&t.y, negative);
-            acc = self.add(&acc, &t);
-        }
-        zeroize::Zeroize::zeroize(&mut digits);
-        acc
-    }
-
-    /// k*P for public k and P: signed 4-bit window, most significant first.
-    pub(crate) fn mul_vartime(&self, p: &ProjectivePoint<N>, k: &[u64; N]) -> ProjectivePoint<N> {
-        let mut multiples = [*p; 8];
-        for j in 1..8 {
-            multiples[j] = self.add(&multiples[j - 1], p);
-        }
-        let digits = recode_signed_radix16(k);
-        let mut acc = self.identity();
-        let mut started = false;
-        for &d in digits[..digit_count::<N>(4)].iter().rev() {
-            if started {
-                for _ in 0..4 {
-                    acc = self.double(&acc);
-                }
-            }
-            if d != 0 {
-                let t = multiples[(d.unsigned_abs() - 1) as usize];
-                let t = if d < 0 { self.negate(&t) } else { t };
-                acc = self.add(&acc, &t);
-                started = true;
-            }
-        }
-        acc
-    }
 }
 
 #[cfg(test)]
@@ -494,41 +318,6 @@ mod tests {
     use super::*;
     use crate::curve::{AnyCurve, CurveId};
     use crate::field::limbs;
-
-    #[test]
-    fn recoding_reconstructs_the_scalar() {
-        // Evaluate sum d_i 2^(w i) with i128 on two-limb values.
-        for w in 4..=7 {
-            for v in [
-                0u64,
-                1,
-                31,
-                32,
-                33,
-                63,
-                64,
-                0x8888,
-                u64::MAX,
-                0x0123_4567_89ab_cdef,
-            ] {
-                for hi in [0u64, 1, 5] {
-                    let digits = recode_signed(&[v, hi], w);
-                    let count = digit_count::<2>(w);
-                    let mut acc: i128 = 0;
-                    for i in (0..count).rev() {
-                        acc = acc * (1i128 << w) + digits[i] as i128;
-                    }
-                    assert_eq!(acc, ((hi as i128) << 64) + v as i128, "w={w} v={v:#x}");
-                    let bound = 1i8 << (w - 1);
-                    assert!(
-                        digits[..count]
-                            .iter()
-                            .all(|&d| (-bound..=bound).contains(&d))
-                    );
-                }
-            }
-        }
-    }
 
     fn fixed_base_matches_ladder<const N: usize>(c: &Curve<N>) {
         let g = c.to_projective(&c.g);
@@ -561,38 +350,6 @@ mod tests {
         if c.edwards.is_some() {
             let zero = c.ed_mul_base(&[0; N]);
             assert!(bool::from(c.fp.is_zero(&c.fp.sub(&zero.z, &zero.y))));
-        }
-    }
-
-    fn ct_variable_base_matches_vartime<const N: usize>(c: &Curve<N>) {
-        let p = c
-            .to_affine(&c.mul_vartime(&c.to_projective(&c.g), &[7; N]))
-            .unwrap();
-        let pp = c.to_projective(&p);
-        let mut k = [0u64; N];
-        for round in 0..6u64 {
-            for (i, limb) in k.iter_mut().enumerate() {
-                *limb = (round + 3)
-                    .wrapping_mul(0x9e37_79b9_7f4a_7c15)
-                    .rotate_left(i as u32 * 11 + round as u32);
-            }
-            match round {
-                0 => k = [u64::MAX; N],
-                1 => k = [0; N],
-                2 => k = *c.q(),
-                _ => {}
-            }
-            assert!(c.eq_projective(&c.mul_ct(&p, &k), &c.mul_vartime(&pp, &k)));
-        }
-    }
-
-    #[test]
-    fn constant_time_variable_base_agrees_with_vartime() {
-        for id in CurveId::ALL {
-            match id.curve() {
-                AnyCurve::W4(c) => ct_variable_base_matches_vartime(c),
-                AnyCurve::W8(c) => ct_variable_base_matches_vartime(c),
-            }
         }
     }
 

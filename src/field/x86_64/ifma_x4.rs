@@ -33,13 +33,10 @@
 
 use core::arch::x86_64::*;
 
-use super::{Fe, MontField};
-
-#[path = "ifma_kernels.rs"]
-pub(crate) mod kernels;
-
-/// One vector register: limb k of four elements, twice.
-pub(crate) type V = __m512i;
+use super::V;
+use super::ifma_kernels as kernels;
+use crate::cpu::Ifma;
+use crate::field::{Fe, MontField};
 
 /// Limbs per element.
 pub(crate) const L: usize = 11;
@@ -53,30 +50,6 @@ pub(crate) type X4 = [V; L];
 
 /// A multiplier in split form.
 pub(crate) type Split = [V; H];
-
-/// Proof that the CPU has AVX-512 F, DQ and IFMA: only [`Ifma::detect`]
-/// makes one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Ifma(());
-
-impl Ifma {
-    /// `Some` when the vector code may run here. `GOSTCMS_NO_IFMA=1` in the
-    /// environment turns it off (for comparisons, and to test the scalar
-    /// path on machines that have IFMA). Valgrind hides AVX-512 from the
-    /// programs it runs, so under the constant-time check this is `None`.
-    pub(crate) fn detect() -> Option<Ifma> {
-        if std::env::var_os("GOSTCMS_NO_IFMA").is_some_and(|v| v != "0") {
-            return None;
-        }
-        if std::is_x86_feature_detected!("avx512f")
-            && std::is_x86_feature_detected!("avx512dq")
-            && std::is_x86_feature_detected!("avx512ifma")
-        {
-            return Some(Ifma(()));
-        }
-        None
-    }
-}
 
 /// Constants of the arithmetic modulo `2^512 - c`.
 pub(crate) struct FieldX4 {
@@ -377,14 +350,17 @@ mod tests {
 
     #[test]
     fn vector_arithmetic_agrees_with_scalar() {
-        let Some(ifma) = Ifma::detect() else {
-            eprintln!("no AVX-512 IFMA here: vector arithmetic not tested");
+        let Some(ifma) = Ifma::get() else {
+            crate::cpu::skipped(
+                "field::x86_64::ifma_x4::tests::vector_arithmetic_agrees_with_scalar",
+                "no AVX-512 IFMA",
+            );
             return;
         };
         let AnyCurve::W8(c) = CurveId::Tc26_512C.curve() else {
             unreachable!()
         };
-        // SAFETY: `ifma` comes from `Ifma::detect`, so the CPU has the
+        // SAFETY: `ifma` comes from `cpu::Ifma::get`, so the CPU has the
         // features `check` is compiled for.
         #[allow(unsafe_code)]
         unsafe {
