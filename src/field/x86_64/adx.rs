@@ -60,31 +60,27 @@ impl Adx {
     /// to the product (the contract of `LazyField::mul`).
     #[inline]
     pub(crate) fn mul_lazy(self, a: &[u64; 8], b: &[u64; 8], c: u64) -> [u64; 8] {
-        {
-            let mut buf = [0u64; 17];
-            buf[..8].copy_from_slice(a);
-            buf[8..16].copy_from_slice(b);
-            buf[16] = c;
-            // SAFETY: `self` exists only if `cpu::Adx::get` found BMI2 and ADX.
-            #[allow(unsafe_code)]
-            unsafe {
-                kernels::mul_fold(&mut buf)
-            }
+        let mut buf = [0u64; 17];
+        buf[..8].copy_from_slice(a);
+        buf[8..16].copy_from_slice(b);
+        buf[16] = c;
+        // SAFETY: `self` exists only if `cpu::Adx::get` found BMI2 and ADX.
+        #[allow(unsafe_code)]
+        unsafe {
+            kernels::mul_fold(&mut buf)
         }
     }
 
     /// [`Self::square`], lazily reduced (as [`Self::mul_lazy`]).
     #[inline]
     pub(crate) fn square_lazy(self, a: &[u64; 8], c: u64) -> [u64; 8] {
-        {
-            let mut buf = [0u64; 25];
-            buf[..8].copy_from_slice(a);
-            buf[24] = c;
-            // SAFETY: `self` exists only if `cpu::Adx::get` found BMI2 and ADX.
-            #[allow(unsafe_code)]
-            unsafe {
-                kernels::square_fold(&mut buf)
-            }
+        let mut buf = [0u64; 25];
+        buf[..8].copy_from_slice(a);
+        buf[24] = c;
+        // SAFETY: `self` exists only if `cpu::Adx::get` found BMI2 and ADX.
+        #[allow(unsafe_code)]
+        unsafe {
+            kernels::square_fold(&mut buf)
         }
     }
 
@@ -105,117 +101,115 @@ impl Adx {
     /// once b's last limb is loaded.
     #[inline(always)]
     pub(crate) fn mul4_lazy(self, a: &[u64; 4], b: &[u64; 4], c: u64) -> [u64; 4] {
-        {
-            let (r0, r1, r2, r3): (u64, u64, u64, u64);
-            // SAFETY: `self` exists only if `cpu::Adx::get` found BMI2 (mulx) and
-            // ADX (adcx, adox). The block reads the eight words at a and b
-            // (valid references to [u64; 4]), writes only the registers
-            // declared as outputs, and leaves the stack alone.
-            #[allow(unsafe_code)]
-            unsafe {
-                core::arch::asm!(
-                    // mul4 asm begin
-                    "mov rdx, [{b}]",
-                    "mulx {t1}, {t0}, [{a}]",
-                    "mulx {t2}, {lo}, [{a} + 8]",
-                    "add {t1}, {lo}",
-                    "mulx {t3}, {lo}, [{a} + 16]",
-                    "adc {t2}, {lo}",
-                    "mulx {t4}, {lo}, [{a} + 24]",
-                    "adc {t3}, {lo}",
-                    "adc {t4}, 0",
-                    "mov rdx, [{b} + 8]",
-                    "xor {lo:e}, {lo:e}",
-                    "mulx {hi}, {lo}, [{a}]",
-                    "adox {t1}, {lo}",
-                    "adcx {t2}, {hi}",
-                    "mulx {hi}, {lo}, [{a} + 8]",
-                    "adox {t2}, {lo}",
-                    "adcx {t3}, {hi}",
-                    "mulx {hi}, {lo}, [{a} + 16]",
-                    "adox {t3}, {lo}",
-                    "adcx {t4}, {hi}",
-                    "mulx {t5}, {lo}, [{a} + 24]",
-                    "adox {t4}, {lo}",
-                    "mov {lo:e}, 0",
-                    "adcx {t5}, {lo}",
-                    "adox {t5}, {lo}",
-                    "mov rdx, [{b} + 16]",
-                    "xor {lo:e}, {lo:e}",
-                    "mulx {hi}, {lo}, [{a}]",
-                    "adox {t2}, {lo}",
-                    "adcx {t3}, {hi}",
-                    "mulx {hi}, {lo}, [{a} + 8]",
-                    "adox {t3}, {lo}",
-                    "adcx {t4}, {hi}",
-                    "mulx {hi}, {lo}, [{a} + 16]",
-                    "adox {t4}, {lo}",
-                    "adcx {t5}, {hi}",
-                    "mulx {t6}, {lo}, [{a} + 24]",
-                    "adox {t5}, {lo}",
-                    "mov {lo:e}, 0",
-                    "adcx {t6}, {lo}",
-                    "adox {t6}, {lo}",
-                    "mov rdx, [{b} + 24]",
-                    "mov {b}, {t7}",
-                    "xor {lo:e}, {lo:e}",
-                    "mulx {hi}, {lo}, [{a}]",
-                    "adox {t3}, {lo}",
-                    "adcx {t4}, {hi}",
-                    "mulx {hi}, {lo}, [{a} + 8]",
-                    "adox {t4}, {lo}",
-                    "adcx {t5}, {hi}",
-                    "mulx {hi}, {lo}, [{a} + 16]",
-                    "adox {t5}, {lo}",
-                    "adcx {t6}, {hi}",
-                    "mulx {t7}, {lo}, [{a} + 24]",
-                    "adox {t6}, {lo}",
-                    "mov {lo:e}, 0",
-                    "adcx {t7}, {lo}",
-                    "adox {t7}, {lo}",
-                    "mov rdx, {b}",
-                    "xor {lo:e}, {lo:e}",
-                    "mulx {hi}, {lo}, {t4}",
-                    "adox {t0}, {lo}",
-                    "adcx {t1}, {hi}",
-                    "mulx {hi}, {lo}, {t5}",
-                    "adox {t1}, {lo}",
-                    "adcx {t2}, {hi}",
-                    "mulx {hi}, {lo}, {t6}",
-                    "adox {t2}, {lo}",
-                    "adcx {t3}, {hi}",
-                    "mulx {t7}, {lo}, {t7}",
-                    "adox {t3}, {lo}",
-                    "mov {lo:e}, 0",
-                    "adcx {t7}, {lo}",
-                    "adox {t7}, {lo}",
-                    "imul {t7}, rdx",
-                    "add {t0}, {t7}",
-                    "adc {t1}, 0",
-                    "adc {t2}, 0",
-                    "adc {t3}, 0",
-                    "sbb {lo}, {lo}",
-                    "and {lo}, rdx",
-                    "add {t0}, {lo}",
-                    // mul4 asm end
-                    a = in(reg) a.as_ptr(),
-                    b = inout(reg) b.as_ptr() => _,
-                    t0 = out(reg) r0,
-                    t1 = out(reg) r1,
-                    t2 = out(reg) r2,
-                    t3 = out(reg) r3,
-                    t4 = out(reg) _,
-                    t5 = out(reg) _,
-                    t6 = out(reg) _,
-                    t7 = inout(reg) c => _,
-                    lo = out(reg) _,
-                    hi = out(reg) _,
-                    out("rdx") _,
-                    options(pure, readonly, nostack),
-                );
-            }
-            [r0, r1, r2, r3]
+        let (r0, r1, r2, r3): (u64, u64, u64, u64);
+        // SAFETY: `self` exists only if `cpu::Adx::get` found BMI2 (mulx) and
+        // ADX (adcx, adox). The block reads the eight words at a and b
+        // (valid references to [u64; 4]), writes only the registers
+        // declared as outputs, and leaves the stack alone.
+        #[allow(unsafe_code)]
+        unsafe {
+            core::arch::asm!(
+                // mul4 asm begin
+                "mov rdx, [{b}]",
+                "mulx {t1}, {t0}, [{a}]",
+                "mulx {t2}, {lo}, [{a} + 8]",
+                "add {t1}, {lo}",
+                "mulx {t3}, {lo}, [{a} + 16]",
+                "adc {t2}, {lo}",
+                "mulx {t4}, {lo}, [{a} + 24]",
+                "adc {t3}, {lo}",
+                "adc {t4}, 0",
+                "mov rdx, [{b} + 8]",
+                "xor {lo:e}, {lo:e}",
+                "mulx {hi}, {lo}, [{a}]",
+                "adox {t1}, {lo}",
+                "adcx {t2}, {hi}",
+                "mulx {hi}, {lo}, [{a} + 8]",
+                "adox {t2}, {lo}",
+                "adcx {t3}, {hi}",
+                "mulx {hi}, {lo}, [{a} + 16]",
+                "adox {t3}, {lo}",
+                "adcx {t4}, {hi}",
+                "mulx {t5}, {lo}, [{a} + 24]",
+                "adox {t4}, {lo}",
+                "mov {lo:e}, 0",
+                "adcx {t5}, {lo}",
+                "adox {t5}, {lo}",
+                "mov rdx, [{b} + 16]",
+                "xor {lo:e}, {lo:e}",
+                "mulx {hi}, {lo}, [{a}]",
+                "adox {t2}, {lo}",
+                "adcx {t3}, {hi}",
+                "mulx {hi}, {lo}, [{a} + 8]",
+                "adox {t3}, {lo}",
+                "adcx {t4}, {hi}",
+                "mulx {hi}, {lo}, [{a} + 16]",
+                "adox {t4}, {lo}",
+                "adcx {t5}, {hi}",
+                "mulx {t6}, {lo}, [{a} + 24]",
+                "adox {t5}, {lo}",
+                "mov {lo:e}, 0",
+                "adcx {t6}, {lo}",
+                "adox {t6}, {lo}",
+                "mov rdx, [{b} + 24]",
+                "mov {b}, {t7}",
+                "xor {lo:e}, {lo:e}",
+                "mulx {hi}, {lo}, [{a}]",
+                "adox {t3}, {lo}",
+                "adcx {t4}, {hi}",
+                "mulx {hi}, {lo}, [{a} + 8]",
+                "adox {t4}, {lo}",
+                "adcx {t5}, {hi}",
+                "mulx {hi}, {lo}, [{a} + 16]",
+                "adox {t5}, {lo}",
+                "adcx {t6}, {hi}",
+                "mulx {t7}, {lo}, [{a} + 24]",
+                "adox {t6}, {lo}",
+                "mov {lo:e}, 0",
+                "adcx {t7}, {lo}",
+                "adox {t7}, {lo}",
+                "mov rdx, {b}",
+                "xor {lo:e}, {lo:e}",
+                "mulx {hi}, {lo}, {t4}",
+                "adox {t0}, {lo}",
+                "adcx {t1}, {hi}",
+                "mulx {hi}, {lo}, {t5}",
+                "adox {t1}, {lo}",
+                "adcx {t2}, {hi}",
+                "mulx {hi}, {lo}, {t6}",
+                "adox {t2}, {lo}",
+                "adcx {t3}, {hi}",
+                "mulx {t7}, {lo}, {t7}",
+                "adox {t3}, {lo}",
+                "mov {lo:e}, 0",
+                "adcx {t7}, {lo}",
+                "adox {t7}, {lo}",
+                "imul {t7}, rdx",
+                "add {t0}, {t7}",
+                "adc {t1}, 0",
+                "adc {t2}, 0",
+                "adc {t3}, 0",
+                "sbb {lo}, {lo}",
+                "and {lo}, rdx",
+                "add {t0}, {lo}",
+                // mul4 asm end
+                a = in(reg) a.as_ptr(),
+                b = inout(reg) b.as_ptr() => _,
+                t0 = out(reg) r0,
+                t1 = out(reg) r1,
+                t2 = out(reg) r2,
+                t3 = out(reg) r3,
+                t4 = out(reg) _,
+                t5 = out(reg) _,
+                t6 = out(reg) _,
+                t7 = inout(reg) c => _,
+                lo = out(reg) _,
+                hi = out(reg) _,
+                out("rdx") _,
+                options(pure, readonly, nostack),
+            );
         }
+        [r0, r1, r2, r3]
     }
 
     /// `a^2 mod 2^256 - c`, lazily reduced (the contract of
@@ -228,102 +222,100 @@ impl Adx {
     /// carries out of neither. The fold is that of the product.
     #[inline(always)]
     pub(crate) fn sqr4_lazy(self, a: &[u64; 4], c: u64) -> [u64; 4] {
-        {
-            let (r0, r1, r2, r3): (u64, u64, u64, u64);
-            // SAFETY: `self` exists only if `cpu::Adx::get` found BMI2 (mulx) and
-            // ADX (adcx, adox). The block reads the four words at a (a
-            // valid reference to [u64; 4]), writes only the registers
-            // declared as outputs, and leaves the stack alone.
-            #[allow(unsafe_code)]
-            unsafe {
-                core::arch::asm!(
-                    // sqr4 asm begin
-                    "mov rdx, [{a}]",
-                    "mulx {t2}, {t1}, [{a} + 8]",
-                    "mulx {t3}, {lo}, [{a} + 16]",
-                    "add {t2}, {lo}",
-                    "mulx {t4}, {lo}, [{a} + 24]",
-                    "adc {t3}, {lo}",
-                    "mov rdx, [{a} + 24]",
-                    "mulx {t5}, {lo}, [{a} + 8]",
-                    "adc {t4}, {lo}",
-                    "mulx {t6}, {lo}, [{a} + 16]",
-                    "adc {t5}, {lo}",
-                    "adc {t6}, 0",
-                    "mov rdx, [{a} + 8]",
-                    "mulx {hi}, {lo}, [{a} + 16]",
-                    "mov {t7:e}, 0",
-                    "add {t3}, {lo}",
-                    "adc {t4}, {hi}",
-                    "adc {t5}, 0",
-                    "adc {t6}, 0",
-                    "adc {t7}, 0",
-                    "xor {lo:e}, {lo:e}",
-                    "mov rdx, [{a}]",
-                    "mulx {hi}, {t0}, rdx",
-                    "adcx {t1}, {t1}",
-                    "adox {t1}, {hi}",
-                    "mov rdx, [{a} + 8]",
-                    "mulx {hi}, {lo}, rdx",
-                    "adcx {t2}, {t2}",
-                    "adox {t2}, {lo}",
-                    "adcx {t3}, {t3}",
-                    "adox {t3}, {hi}",
-                    "mov rdx, [{a} + 16]",
-                    "mulx {hi}, {lo}, rdx",
-                    "adcx {t4}, {t4}",
-                    "adox {t4}, {lo}",
-                    "adcx {t5}, {t5}",
-                    "adox {t5}, {hi}",
-                    "mov rdx, [{a} + 24]",
-                    "mulx {hi}, {lo}, rdx",
-                    "adcx {t6}, {t6}",
-                    "adox {t6}, {lo}",
-                    "adcx {t7}, {t7}",
-                    "adox {t7}, {hi}",
-                    "mov rdx, {c}",
-                    "xor {lo:e}, {lo:e}",
-                    "mulx {hi}, {lo}, {t4}",
-                    "adox {t0}, {lo}",
-                    "adcx {t1}, {hi}",
-                    "mulx {hi}, {lo}, {t5}",
-                    "adox {t1}, {lo}",
-                    "adcx {t2}, {hi}",
-                    "mulx {hi}, {lo}, {t6}",
-                    "adox {t2}, {lo}",
-                    "adcx {t3}, {hi}",
-                    "mulx {t7}, {lo}, {t7}",
-                    "adox {t3}, {lo}",
-                    "mov {lo:e}, 0",
-                    "adcx {t7}, {lo}",
-                    "adox {t7}, {lo}",
-                    "imul {t7}, rdx",
-                    "add {t0}, {t7}",
-                    "adc {t1}, 0",
-                    "adc {t2}, 0",
-                    "adc {t3}, 0",
-                    "sbb {lo}, {lo}",
-                    "and {lo}, rdx",
-                    "add {t0}, {lo}",
-                    // sqr4 asm end
-                    a = in(reg) a.as_ptr(),
-                    c = in(reg) c,
-                    t0 = out(reg) r0,
-                    t1 = out(reg) r1,
-                    t2 = out(reg) r2,
-                    t3 = out(reg) r3,
-                    t4 = out(reg) _,
-                    t5 = out(reg) _,
-                    t6 = out(reg) _,
-                    t7 = out(reg) _,
-                    lo = out(reg) _,
-                    hi = out(reg) _,
-                    out("rdx") _,
-                    options(pure, readonly, nostack),
-                );
-            }
-            [r0, r1, r2, r3]
+        let (r0, r1, r2, r3): (u64, u64, u64, u64);
+        // SAFETY: `self` exists only if `cpu::Adx::get` found BMI2 (mulx) and
+        // ADX (adcx, adox). The block reads the four words at a (a
+        // valid reference to [u64; 4]), writes only the registers
+        // declared as outputs, and leaves the stack alone.
+        #[allow(unsafe_code)]
+        unsafe {
+            core::arch::asm!(
+                // sqr4 asm begin
+                "mov rdx, [{a}]",
+                "mulx {t2}, {t1}, [{a} + 8]",
+                "mulx {t3}, {lo}, [{a} + 16]",
+                "add {t2}, {lo}",
+                "mulx {t4}, {lo}, [{a} + 24]",
+                "adc {t3}, {lo}",
+                "mov rdx, [{a} + 24]",
+                "mulx {t5}, {lo}, [{a} + 8]",
+                "adc {t4}, {lo}",
+                "mulx {t6}, {lo}, [{a} + 16]",
+                "adc {t5}, {lo}",
+                "adc {t6}, 0",
+                "mov rdx, [{a} + 8]",
+                "mulx {hi}, {lo}, [{a} + 16]",
+                "mov {t7:e}, 0",
+                "add {t3}, {lo}",
+                "adc {t4}, {hi}",
+                "adc {t5}, 0",
+                "adc {t6}, 0",
+                "adc {t7}, 0",
+                "xor {lo:e}, {lo:e}",
+                "mov rdx, [{a}]",
+                "mulx {hi}, {t0}, rdx",
+                "adcx {t1}, {t1}",
+                "adox {t1}, {hi}",
+                "mov rdx, [{a} + 8]",
+                "mulx {hi}, {lo}, rdx",
+                "adcx {t2}, {t2}",
+                "adox {t2}, {lo}",
+                "adcx {t3}, {t3}",
+                "adox {t3}, {hi}",
+                "mov rdx, [{a} + 16]",
+                "mulx {hi}, {lo}, rdx",
+                "adcx {t4}, {t4}",
+                "adox {t4}, {lo}",
+                "adcx {t5}, {t5}",
+                "adox {t5}, {hi}",
+                "mov rdx, [{a} + 24]",
+                "mulx {hi}, {lo}, rdx",
+                "adcx {t6}, {t6}",
+                "adox {t6}, {lo}",
+                "adcx {t7}, {t7}",
+                "adox {t7}, {hi}",
+                "mov rdx, {c}",
+                "xor {lo:e}, {lo:e}",
+                "mulx {hi}, {lo}, {t4}",
+                "adox {t0}, {lo}",
+                "adcx {t1}, {hi}",
+                "mulx {hi}, {lo}, {t5}",
+                "adox {t1}, {lo}",
+                "adcx {t2}, {hi}",
+                "mulx {hi}, {lo}, {t6}",
+                "adox {t2}, {lo}",
+                "adcx {t3}, {hi}",
+                "mulx {t7}, {lo}, {t7}",
+                "adox {t3}, {lo}",
+                "mov {lo:e}, 0",
+                "adcx {t7}, {lo}",
+                "adox {t7}, {lo}",
+                "imul {t7}, rdx",
+                "add {t0}, {t7}",
+                "adc {t1}, 0",
+                "adc {t2}, 0",
+                "adc {t3}, 0",
+                "sbb {lo}, {lo}",
+                "and {lo}, rdx",
+                "add {t0}, {lo}",
+                // sqr4 asm end
+                a = in(reg) a.as_ptr(),
+                c = in(reg) c,
+                t0 = out(reg) r0,
+                t1 = out(reg) r1,
+                t2 = out(reg) r2,
+                t3 = out(reg) r3,
+                t4 = out(reg) _,
+                t5 = out(reg) _,
+                t6 = out(reg) _,
+                t7 = out(reg) _,
+                lo = out(reg) _,
+                hi = out(reg) _,
+                out("rdx") _,
+                options(pure, readonly, nostack),
+            );
         }
+        [r0, r1, r2, r3]
     }
 }
 
